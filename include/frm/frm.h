@@ -1,0 +1,15 @@
+/*
+ * frm/frm.h - libfrm in one include: version, errors, records, metric,
+ * statistics, host and runtime information.
+ */
+#ifndef FRM_FRM_H
+#define FRM_FRM_H
+
+#include "frm/error.h"
+#include "frm/host.h"
+#include "frm/metric.h"
+#include "frm/record.h"
+#include "frm/stats.h"
+#include "frm/version.h"
+
+#endif

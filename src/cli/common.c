@@ -1,0 +1,102 @@
+/*
+ * cli/common.c - messages, formats and output checks shared by subcommands.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void vmessage(const char *kind, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "frm: %s", kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage("error: ", fmt, ap);
+    va_end(ap);
+}
+
+void cli_warning(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage("", fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "Try 'frm help %s' for more information.\n", command);
+    return CLI_USAGE;
+}
+
+int cli_bad_option(const char *command, int c, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    if (c == ':')
+        return cli_usage_error(command, "option '%s' needs a value", arg);
+    if (optopt && strncmp(arg, "--", 2) != 0)
+        return cli_usage_error(command, "unknown option '-%c'", optopt);
+    return cli_usage_error(command, "unknown option '%s'", arg);
+}
+
+bool cli_parse_format(const char *arg, unsigned allowed, cli_format *out)
+{
+    static const struct {
+        const char *name;
+        cli_format format;
+    } names[] = {
+        {"table", CLI_FORMAT_TABLE}, {"text", CLI_FORMAT_TABLE},
+        {"json", CLI_FORMAT_JSON}, {"csv", CLI_FORMAT_CSV},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(arg, names[i].name) == 0 && (allowed & names[i].format)) {
+            *out = names[i].format;
+            return true;
+        }
+    }
+    return false;
+}
+
+void cli_csv_field(FILE *out, const char *s)
+{
+    if (!s)
+        return;
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+int cli_finish(int status)
+{
+    int failed = fflush(stdout) != 0 || ferror(stdout);
+    int saved = errno;
+    if (fclose(stdout) != 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
+    if (failed && saved != EPIPE) {
+        cli_error("write failure on standard output: %s", strerror(saved));
+        return CLI_FAILURE;
+    }
+    return failed ? CLI_FAILURE : status;
+}

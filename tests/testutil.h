@@ -1,0 +1,55 @@
+/*
+ * tests/testutil.h - helpers shared by the test programs (cmocka).
+ */
+#ifndef FRM_TESTUTIL_H
+#define FRM_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "frm/frm.h"
+
+/* A fresh empty folder, removed with everything in it at exit. */
+const char *tu_tmpdir(void);
+
+/* Writes `content` to tu_tmpdir()/name and returns the path (valid until exit). */
+const char *tu_write(const char *name, const char *content);
+
+/* Reads a whole file; the caller frees.  NULL when it cannot be read. */
+char *tu_read(const char *path);
+
+/* What a run of the frm tool produced. */
+typedef struct tu_run {
+    int status;                /* exit status, or 128 + signal */
+    char *out, *err;           /* all of stdout and stderr, NUL-terminated */
+} tu_run;
+
+/*
+ * Runs the frm binary with the NULL-terminated arguments, feeding `input`
+ * (may be NULL) to its standard input.  `stdout_path`, when not NULL,
+ * receives stdout instead of the capture (e.g. "/dev/full").
+ */
+tu_run tu_frm(const char *input, const char *stdout_path, ...);
+void tu_run_free(tu_run *r);
+
+/* Asserts that `haystack` contains `needle`, printing both when not. */
+#define assert_contains(haystack, needle) tu_assert_contains((haystack), (needle), __FILE__, __LINE__)
+void tu_assert_contains(const char *haystack, const char *needle, const char *file, int line);
+
+/* Asserts |actual - expected| <= rel * |expected|. */
+#define assert_close(actual, expected, rel) tu_assert_close((actual), (expected), (rel), __FILE__, __LINE__)
+void tu_assert_close(double actual, double expected, double rel, const char *file, int line);
+
+/*
+ * One record line (with "\n") of schema v1 with the fields the metric
+ * uses.  Pass NaN for energy or accuracy to leave them null, batch 1 for
+ * none.  Returns a static buffer overwritten by the next call.
+ */
+const char *tu_line(const char *config_id, const char *device, const char *tier,
+                    const char *model, double latency_ms, double batch, double memory_mb,
+                    double macs, double energy_mj, double accuracy);
+
+#endif
