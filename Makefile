@@ -6,6 +6,8 @@
 # Variables: FRM_ORT_ROOT=/path builds against another ONNX Runtime install;
 # PREFIX=/usr/local for `make install`; JOBS for parallel builds.
 
+MAKEFLAGS += --no-print-directory
+
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS := $(if $(FRM_ORT_ROOT),-DFRM_ORT_ROOT=$(FRM_ORT_ROOT))

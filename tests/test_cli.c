@@ -182,8 +182,17 @@ static void score_table_and_csv(void **state)
     tu_run r = tu_frm(NULL, NULL, "score", dataset_file(), NULL);
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "cpu-1  (box, cpu, onnxruntime; baseline resnet50)");
-    assert_contains(r.out, "    1  squeezenet1_1");
-    /* every line fits in 100 columns */
+    assert_contains(r.out, "   1  squeezenet1_1     0.0854   0.0751    0.125   0.0928         2    +1\n");
+    tu_run_free(&r);
+
+    /* The widest table (frm_q) with a long model name still fits in 100 columns. */
+    char wide[4096] = "";
+    strcat(wide, tu_line("c", "d", "cpu", "resnet50", 8, 1, 16, 4, NAN, 0.8));
+    strcat(wide, tu_line("c", "d", "cpu", "convnext_tiny.fb_in22k_ft_in1k_384_extra", 2, 1, 2, 2,
+                         NAN, 0.75));
+    r = tu_frm(wide, NULL, "score", "-m", "frm_q", "-", NULL);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "   1  convnext_tiny.fb_in22k_~      0.5     0.25    0.125     0.75");
     for (const char *line = r.out; *line;) {
         size_t len = strcspn(line, "\n");
         assert_true(len <= 100);

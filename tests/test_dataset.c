@@ -14,29 +14,6 @@
 
 /* --- helpers ------------------------------------------------------------- */
 
-typedef struct diags {
-    int n;
-    char message[8][FRM_ERROR_SIZE];
-} diags;
-
-static void collect(void *ctx, const frm_error *e)
-{
-    diags *d = ctx;
-    if (d->n < 8)
-        strcpy(d->message[d->n], e->message);
-    d->n++;
-}
-
-/* Exactly equal doubles, where NaN equals NaN (both "absent"). */
-#define assert_same(a, b) same_double((a), (b), #a, __FILE__, __LINE__)
-static void same_double(double a, double b, const char *what, const char *file, int line)
-{
-    if ((isnan(a) && isnan(b)) || a == b)
-        return;
-    print_error("%s:%d: %s: %.17g != %.17g\n", file, line, what, a, b);
-    _fail(file, line);
-}
-
 static void add_line(char *text, size_t size, const char *line)
 {
     assert_true(strlen(text) + strlen(line) < size);
@@ -102,12 +79,12 @@ static void two_files_accumulate(void **state)
 
     frm_dataset *ds;
     frm_error err;
-    diags d = {0};
+    tu_diags d = {0};
     assert_int_equal(frm_dataset_new(&ds, FRM_DEDUPE_ERROR, &err), FRM_OK);
     assert_int_equal(frm_dataset_size(ds), 0);
-    assert_int_equal(frm_dataset_load(ds, pa, collect, &d, &err), FRM_OK);
+    assert_int_equal(frm_dataset_load(ds, pa, tu_collect, &d, &err), FRM_OK);
     assert_int_equal(frm_dataset_size(ds), 3);
-    assert_int_equal(frm_dataset_load(ds, pb, collect, &d, &err), FRM_OK);
+    assert_int_equal(frm_dataset_load(ds, pb, tu_collect, &d, &err), FRM_OK);
     assert_int_equal(d.n, 0);
     assert_int_equal(frm_dataset_size(ds), 5);
     assert_int_equal(frm_dataset_n_error_records(ds), 0);
@@ -192,9 +169,9 @@ static void error_records_are_counted(void **state)
 
     frm_dataset *ds;
     frm_error err;
-    diags d = {0};
+    tu_diags d = {0};
     assert_int_equal(frm_dataset_new(&ds, FRM_DEDUPE_ERROR, &err), FRM_OK);
-    assert_int_equal(frm_dataset_load(ds, tu_write("errors.jsonl", text), collect, &d, &err),
+    assert_int_equal(frm_dataset_load(ds, tu_write("errors.jsonl", text), tu_collect, &d, &err),
                      FRM_OK);
     assert_int_equal(d.n, 0);
     assert_int_equal(frm_dataset_n_error_records(ds), 3);
@@ -224,10 +201,10 @@ static void bad_lines_keep_the_good_ones(void **state)
 
     frm_dataset *ds;
     frm_error err;
-    diags d = {0};
+    tu_diags d = {0};
     assert_int_equal(frm_dataset_new(&ds, FRM_DEDUPE_ERROR, &err), FRM_OK);
     /* syntax error first, field error second: the first kind is returned */
-    assert_int_equal(frm_dataset_load(ds, path, collect, &d, &err), FRM_E_SYNTAX);
+    assert_int_equal(frm_dataset_load(ds, path, tu_collect, &d, &err), FRM_E_SYNTAX);
     assert_int_equal(err.code, FRM_E_SYNTAX);
     expect_message(err.message, "%s: 2 bad records", path);
     assert_int_equal(d.n, 2);
@@ -277,9 +254,9 @@ static void duplicates_are_errors(void **state)
 
     frm_dataset *ds;
     frm_error err;
-    diags d = {0};
+    tu_diags d = {0};
     assert_int_equal(frm_dataset_new(&ds, FRM_DEDUPE_ERROR, &err), FRM_OK);
-    assert_int_equal(frm_dataset_load(ds, pa, collect, &d, &err), FRM_E_DUPLICATE);
+    assert_int_equal(frm_dataset_load(ds, pa, tu_collect, &d, &err), FRM_E_DUPLICATE);
     expect_message(err.message, "%s: 1 bad record", pa);
     assert_int_equal(d.n, 1);
     char want[FRM_ERROR_SIZE];
@@ -292,7 +269,7 @@ static void duplicates_are_errors(void **state)
     assert_int_equal(find(ds, "c", "m")->line, 1);
 
     /* across files, both places are named with their own file */
-    assert_int_equal(frm_dataset_load(ds, pb, collect, &d, &err), FRM_E_DUPLICATE);
+    assert_int_equal(frm_dataset_load(ds, pb, tu_collect, &d, &err), FRM_E_DUPLICATE);
     assert_int_equal(d.n, 2);
     snprintf(want, sizeof want,
              "%s:1: duplicate record for model 'n' in configuration 'c' (first at %s:2)", pb, pa);
@@ -302,7 +279,7 @@ static void duplicates_are_errors(void **state)
     assert_int_equal(frm_dataset_n_rejected(ds), 2);
 
     /* loading a file twice duplicates every record of it */
-    assert_int_equal(frm_dataset_load(ds, pb, collect, &d, &err), FRM_E_DUPLICATE);
+    assert_int_equal(frm_dataset_load(ds, pb, tu_collect, &d, &err), FRM_E_DUPLICATE);
     assert_int_equal(frm_dataset_size(ds), 3);
     frm_dataset_free(ds);
 }
@@ -320,10 +297,10 @@ static frm_dataset *load_dedupe(frm_dedupe mode, const char **pa, const char **p
     *pb = tu_write("dd-b.jsonl", b);
     frm_dataset *ds;
     frm_error err;
-    diags d = {0};
+    tu_diags d = {0};
     assert_int_equal(frm_dataset_new(&ds, mode, &err), FRM_OK);
-    assert_int_equal(frm_dataset_load(ds, *pa, collect, &d, &err), FRM_OK);
-    assert_int_equal(frm_dataset_load(ds, *pb, collect, &d, &err), FRM_OK);
+    assert_int_equal(frm_dataset_load(ds, *pa, tu_collect, &d, &err), FRM_OK);
+    assert_int_equal(frm_dataset_load(ds, *pb, tu_collect, &d, &err), FRM_OK);
     assert_int_equal(d.n, 0);
     assert_int_equal(frm_dataset_n_rejected(ds), 0);
     assert_int_equal(frm_dataset_size(ds), 2);
@@ -384,9 +361,9 @@ static void conflicts_name_both_places(void **state)
 
     frm_dataset *ds;
     frm_error err;
-    diags d = {0};
+    tu_diags d = {0};
     assert_int_equal(frm_dataset_new(&ds, FRM_DEDUPE_ERROR, &err), FRM_OK);
-    assert_int_equal(frm_dataset_load(ds, pa, collect, &d, &err), FRM_E_CONFLICT);
+    assert_int_equal(frm_dataset_load(ds, pa, tu_collect, &d, &err), FRM_E_CONFLICT);
     expect_message(err.message, "%s: 4 bad records", pa);
     assert_int_equal(d.n, 4);
     char want[FRM_ERROR_SIZE];
@@ -404,7 +381,7 @@ static void conflicts_name_both_places(void **state)
 
     snprintf(want, sizeof want, "%s:1: configuration 'c' has device 'd3' here but 'd1' at %s:1",
              pb, pa);
-    assert_int_equal(frm_dataset_load(ds, pb, collect, &d, &err), FRM_E_CONFLICT);
+    assert_int_equal(frm_dataset_load(ds, pb, tu_collect, &d, &err), FRM_E_CONFLICT);
     assert_int_equal(d.n, 5);
     assert_string_equal(d.message[4], want);
 
@@ -429,9 +406,9 @@ static void missing_file(void **state)
     snprintf(path, sizeof path, "%s/not-there.jsonl", tu_tmpdir());
     frm_dataset *ds;
     frm_error err;
-    diags d = {0};
+    tu_diags d = {0};
     assert_int_equal(frm_dataset_new(&ds, FRM_DEDUPE_ERROR, &err), FRM_OK);
-    assert_int_equal(frm_dataset_load(ds, path, collect, &d, &err), FRM_E_IO);
+    assert_int_equal(frm_dataset_load(ds, path, tu_collect, &d, &err), FRM_E_IO);
     assert_int_equal(err.code, FRM_E_IO);
     expect_message(err.message, "cannot open '%s': No such file or directory", path);
     /* nothing was added, not even the file name; no line was rejected */

@@ -13,17 +13,8 @@ typedef struct scored {
     frm_dataset *ds;
     frm_scores *sc;
     frm_code rc;
-    int n_diag;
-    char diag[8][FRM_ERROR_SIZE];
+    tu_diags diags;
 } scored;
-
-static void collect(void *ctx, const frm_error *e)
-{
-    scored *s = ctx;
-    if (s->n_diag < 8)
-        strcpy(s->diag[s->n_diag], e->message);
-    s->n_diag++;
-}
 
 static void score_text(scored *s, const char *name, const char *jsonl, frm_score_options opts)
 {
@@ -31,8 +22,8 @@ static void score_text(scored *s, const char *name, const char *jsonl, frm_score
     frm_error err;
     assert_int_equal(frm_dataset_new(&s->ds, FRM_DEDUPE_ERROR, &err), FRM_OK);
     assert_int_equal(frm_dataset_load(s->ds, tu_write(name, jsonl), NULL, NULL, &err), FRM_OK);
-    opts.diag = collect;
-    opts.ctx = s;
+    opts.diag = tu_collect;
+    opts.ctx = &s->diags;
     s->rc = frm_score_dataset(s->ds, &opts, &s->sc, &err);
 }
 
@@ -229,8 +220,8 @@ static void missing_baseline_names_configuration(void **state)
     scored s;
     score_text(&s, "nobase.jsonl", text, (frm_score_options)FRM_SCORE_OPTIONS_INIT);
     assert_int_equal(s.rc, FRM_E_BASELINE);
-    assert_int_equal(s.n_diag, 1);
-    assert_string_equal(s.diag[0], "configuration 'lacks' has no record for baseline 'resnet50'; "
+    assert_int_equal(s.diags.n, 1);
+    assert_string_equal(s.diags.message[0], "configuration 'lacks' has no record for baseline 'resnet50'; "
                                    "configurations with it: 'has-1', 'has-2'");
     /* the two good configurations are still scored */
     assert_int_equal(s.sc->n_groups, 2);
@@ -242,7 +233,7 @@ static void missing_baseline_names_configuration(void **state)
     o.baseline = "nowhere";
     score_text(&s, "nobase2.jsonl", three_models("only", "resnet50"), o);
     assert_int_equal(s.rc, FRM_E_BASELINE);
-    assert_string_equal(s.diag[0], "configuration 'only' has no record for baseline 'nowhere'; "
+    assert_string_equal(s.diags.message[0], "configuration 'only' has no record for baseline 'nowhere'; "
                                    "no configuration has it");
     assert_int_equal(s.sc->n_rows, 0);
     scored_free(&s);
@@ -260,12 +251,12 @@ static void unusable_components(void **state)
     scored s;
     score_text(&s, "bad.jsonl", text, (frm_score_options)FRM_SCORE_OPTIONS_INIT);
     assert_int_equal(s.rc, FRM_E_VALUE);
-    assert_int_equal(s.n_diag, 3);
-    assert_string_equal(s.diag[0], "configuration 'v', model 'zero-latency': latency_ms.median is "
+    assert_int_equal(s.diags.n, 3);
+    assert_string_equal(s.diags.message[0], "configuration 'v', model 'zero-latency': latency_ms.median is "
                                    "0; it must be a positive number");
-    assert_string_equal(s.diag[1], "configuration 'v', model 'negative-memory': memory_mb.peak is "
+    assert_string_equal(s.diags.message[1], "configuration 'v', model 'negative-memory': memory_mb.peak is "
                                    "-3; it must be a positive number");
-    assert_string_equal(s.diag[2], "configuration 'v', model 'zero-macs': macs is 0; it must be a "
+    assert_string_equal(s.diags.message[2], "configuration 'v', model 'zero-macs': macs is 0; it must be a "
                                    "positive number");
     /* the good rows remain: resnet50 and fine */
     assert_int_equal(s.sc->n_rows, 2);
@@ -277,7 +268,7 @@ static void unusable_components(void **state)
     o.ops = FRM_OPS_FLOPS;
     score_text(&s, "noflops.jsonl", three_models("f", "resnet50"), o);
     assert_int_equal(s.rc, FRM_E_VALUE);
-    assert_string_equal(s.diag[0], "configuration 'f', baseline 'resnet50': flops is missing");
+    assert_string_equal(s.diags.message[0], "configuration 'f', baseline 'resnet50': flops is missing");
     scored_free(&s);
 }
 
@@ -289,7 +280,7 @@ static void variants_need_their_fields(void **state)
     scored s;
     score_text(&s, "noenergy.jsonl", three_models("e", "resnet50"), o);
     assert_int_equal(s.rc, FRM_E_VALUE);
-    assert_string_equal(s.diag[0], "configuration 'e', baseline 'resnet50': energy_mj is missing, "
+    assert_string_equal(s.diags.message[0], "configuration 'e', baseline 'resnet50': energy_mj is missing, "
                                    "and frm_e needs it for every model");
     scored_free(&s);
 
@@ -299,7 +290,7 @@ static void variants_need_their_fields(void **state)
     o.metric = FRM_METRIC_FRM_Q;
     score_text(&s, "noacc.jsonl", text, o);
     assert_int_equal(s.rc, FRM_E_VALUE);
-    assert_string_equal(s.diag[0], "configuration 'q', model 'no-acc': accuracy_top1 is missing, "
+    assert_string_equal(s.diags.message[0], "configuration 'q', model 'no-acc': accuracy_top1 is missing, "
                                    "and frm_q needs it for every model");
     assert_int_equal(s.sc->n_rows, 1);
     scored_free(&s);
@@ -310,7 +301,7 @@ static void variants_need_their_fields(void **state)
     strcat(text, tu_line("p", "dev", "cpu", "a", 2, 1, 2, 2, NAN, 0.5));
     score_text(&s, "perfect.jsonl", text, o);
     assert_int_equal(s.rc, FRM_E_VALUE);
-    assert_contains(s.diag[0], "accuracy_top1 is 1, so the error-rate ratio divides by zero");
+    assert_contains(s.diags.message[0], "accuracy_top1 is 1, so the error-rate ratio divides by zero");
     scored_free(&s);
 }
 

@@ -16,16 +16,6 @@
 
 /* --- helpers ------------------------------------------------------------- */
 
-/* Exactly equal doubles, where NaN equals NaN (both "absent"). */
-#define assert_same(a, b) same_double((a), (b), #a, __FILE__, __LINE__)
-static void same_double(double a, double b, const char *what, const char *file, int line)
-{
-    if ((isnan(a) && isnan(b)) || a == b)
-        return;
-    print_error("%s:%d: %s: %.17g != %.17g\n", file, line, what, a, b);
-    _fail(file, line);
-}
-
 /* Equal strings, where NULL only equals NULL. */
 #define assert_same_str(a, b) same_str((a), (b), #a, __FILE__, __LINE__)
 static void same_str(const char *a, const char *b, const char *what, const char *file, int line)

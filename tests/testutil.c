@@ -198,6 +198,22 @@ void tu_assert_close(double actual, double expected, double rel, const char *fil
     _fail(file, line);
 }
 
+void tu_assert_same(double a, double b, const char *what, const char *file, int line)
+{
+    if ((isnan(a) && isnan(b)) || a == b)
+        return;
+    print_error("%s:%d: %s: %.17g != %.17g\n", file, line, what, a, b);
+    _fail(file, line);
+}
+
+void tu_collect(void *ctx, const frm_error *e)
+{
+    tu_diags *d = ctx;
+    if (d->n < 8)
+        snprintf(d->message[d->n], sizeof d->message[0], "%s", e->message);
+    d->n++;
+}
+
 static void put_number(char *buf, size_t size, const char *key, double v)
 {
     size_t len = strlen(buf);

@@ -39,6 +39,17 @@ void tu_run_free(tu_run *r);
 #define assert_contains(haystack, needle) tu_assert_contains((haystack), (needle), __FILE__, __LINE__)
 void tu_assert_contains(const char *haystack, const char *needle, const char *file, int line);
 
+/* Exactly equal doubles, where NaN equals NaN (both mean "absent"). */
+#define assert_same(a, b) tu_assert_same((a), (b), #a, __FILE__, __LINE__)
+void tu_assert_same(double a, double b, const char *what, const char *file, int line);
+
+/* Collects the messages of a frm_diag_fn callback: pass tu_collect and a tu_diags. */
+typedef struct tu_diags {
+    int n;
+    char message[8][FRM_ERROR_SIZE];
+} tu_diags;
+void tu_collect(void *ctx, const frm_error *e);
+
 /* Asserts |actual - expected| <= rel * |expected|. */
 #define assert_close(actual, expected, rel) tu_assert_close((actual), (expected), (rel), __FILE__, __LINE__)
 void tu_assert_close(double actual, double expected, double rel, const char *file, int line);

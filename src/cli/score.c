@@ -66,9 +66,9 @@ static void on_problem(void *ctx, const frm_error *e)
 static void print_shift(FILE *out, double shift)
 {
     if (shift == 0)
-        fprintf(out, "%6s", "0");
+        fprintf(out, "%5s", "0");
     else
-        fprintf(out, "%+6g", shift);
+        fprintf(out, "%+5g", shift);
 }
 
 static void print_table(const frm_scores *sc, const score_args *a)
@@ -84,31 +84,36 @@ static void print_table(const frm_scores *sc, const score_args *a)
             if (len > width)
                 width = len;
         }
-        if (width > 32)
-            width = 32;
+        if (width > 24)
+            width = 24;
         printf("%s%s  (%s, %s, %s; baseline %s)\n", g ? "\n" : "", cfg->config_id, cfg->device,
                frm_tier_name(cfg->tier), cfg->framework, grp->baseline->model);
-        printf("%5s  %-*s %9s %9s %9s", "rank", width, "model",
-               a->opts.ops == FRM_OPS_FLOPS ? "r_flops" : "r_macs", "r_latency", "r_memory");
+        printf("%4s  %-*s %8s %8s %8s", "rank", width, "model",
+               a->opts.ops == FRM_OPS_FLOPS ? "r_flops" : "r_macs", "r_lat", "r_mem");
         if (energy)
-            printf(" %9s", "r_energy");
+            printf(" %8s", "r_energy");
         if (accuracy)
-            printf(" %9s", "accuracy");
+            printf(" %8s", "accuracy");
         if (sc->metric != FRM_METRIC_FRM)
-            printf(" %9s", "frm");
-        printf(" %9s %9s %6s\n", metric, a->opts.ops == FRM_OPS_FLOPS ? "flops_rank" : "macs_rank",
+            printf(" %8s", "frm");
+        printf(" %8s %9s %5s\n", metric, a->opts.ops == FRM_OPS_FLOPS ? "flop_rank" : "macs_rank",
                "shift");
         for (size_t i = 0; i < grp->count; i++) {
             const frm_score_row *r = &sc->rows[grp->first + i];
-            printf("%5g  %-*.*s %9.4g %9.4g %9.4g", r->rank, width, width, r->entry->model,
-                   r->r_flops, r->r_latency, r->r_memory);
+            const char *model = r->entry->model;
+            /* a name cut to fit ends in '~'; JSON and CSV carry it whole */
+            if ((int)strlen(model) > width)
+                printf("%4g  %.*s~", r->rank, width - 1, model);
+            else
+                printf("%4g  %-*s", r->rank, width, model);
+            printf(" %8.3g %8.3g %8.3g", r->r_flops, r->r_latency, r->r_memory);
             if (energy)
-                printf(" %9.4g", r->r_energy);
+                printf(" %8.3g", r->r_energy);
             if (accuracy)
-                printf(" %9.4g", r->accuracy);
+                printf(" %8.3g", r->accuracy);
             if (sc->metric != FRM_METRIC_FRM)
-                printf(" %9.4g", r->frm);
-            printf(" %9.4g %9g ", r->value, r->ops_rank);
+                printf(" %8.3g", r->frm);
+            printf(" %8.3g %9g ", r->value, r->ops_rank);
             print_shift(stdout, r->ops_rank - r->rank);
             printf("\n");
         }

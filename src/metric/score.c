@@ -211,12 +211,18 @@ static frm_code score_group(scorer *s, const frm_entry *base, frm_score_row *row
     double *ranks = values + k;
     for (size_t i = 0; i < k; i++)
         values[i] = rows[i].value;
-    frm_rank_average(values, k, ranks);
+    if (frm_rank_average(values, k, ranks) != FRM_OK) {
+        free(values);
+        return frmi_nomem(s->err);
+    }
     for (size_t i = 0; i < k; i++) {
         rows[i].rank = ranks[i];
         values[i] = rows[i].r_flops;
     }
-    frm_rank_average(values, k, ranks);
+    if (frm_rank_average(values, k, ranks) != FRM_OK) {
+        free(values);
+        return frmi_nomem(s->err);
+    }
     for (size_t i = 0; i < k; i++)
         rows[i].ops_rank = ranks[i];
     free(values);

@@ -25,7 +25,7 @@ struct frm_dataset {
     size_t n_entries, cap_entries;
     frm_config *configs;
     origin *config_origin;     /* where each configuration was first seen */
-    size_t n_configs, cap_configs;
+    size_t n_configs, cap_configs, cap_origins;
     frmi_map config_by_name;   /* pool id + 1 -> config index */
     uint32_t *model_names;     /* model id -> pool id */
     size_t n_models, cap_models;
@@ -198,9 +198,8 @@ static frm_code config_index_of(frm_dataset *ds, const frm_record *rec, origin h
     if ((rc = intern(ds, rec->device, &cfg.device, &unused, err)) != FRM_OK ||
         (rc = intern(ds, rec->framework, &cfg.framework, &unused, err)) != FRM_OK)
         return rc;
-    size_t cap = ds->cap_configs;
-    if (!grow(&ds->configs, &cap, ds->n_configs, sizeof *ds->configs) ||
-        !grow(&ds->config_origin, &ds->cap_configs, ds->n_configs, sizeof *ds->config_origin) ||
+    if (!grow(&ds->configs, &ds->cap_configs, ds->n_configs, sizeof *ds->configs) ||
+        !grow(&ds->config_origin, &ds->cap_origins, ds->n_configs, sizeof *ds->config_origin) ||
         frmi_map_put(&ds->config_by_name, (uint64_t)id + 1, ds->n_configs) != FRM_OK)
         return frmi_nomem(err);
     ds->configs[ds->n_configs] = cfg;
