@@ -211,6 +211,7 @@ static void print_csv(const frm_scores *sc)
     }
 }
 
+/* CLI_OK to go on, -1 when --help was printed, CLI_USAGE after a mistake. */
 static int parse_args(int argc, char **argv, score_args *a)
 {
     enum { OPT_FRM_Q = 256, OPT_OPS, OPT_DEDUPE, OPT_SKIP_BAD };
