@@ -126,12 +126,10 @@ static bool print_json(const frm_scores *sc)
     frmi_buf b;
     frmi_buf_init(&b);
     frmi_buf_puts(&b, "[");
-    for (size_t i = 0; i < sc->n_rows; i++) {
-        const frm_score_row *r = &sc->rows[i];
-        const frm_config *cfg = NULL;
-        for (size_t g = 0; g < sc->n_groups && !cfg; g++)
-            if (i < sc->groups[g].first + sc->groups[g].count)
-                cfg = sc->groups[g].config;
+    for (size_t g = 0, i = 0; g < sc->n_groups; g++)
+    for (size_t k = 0; k < sc->groups[g].count; k++, i++) {
+        const frm_config *cfg = sc->groups[g].config;
+        const frm_score_row *r = &sc->rows[sc->groups[g].first + k];
         frmi_jsonw w;
         frmi_jsonw_init(&w, &b, false);
         frmi_buf_puts(&b, i ? ",\n  " : "\n  ");

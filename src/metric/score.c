@@ -209,22 +209,17 @@ static frm_code score_group(scorer *s, const frm_entry *base, frm_score_row *row
     if (!values)
         return frmi_nomem(s->err);
     double *ranks = values + k;
-    for (size_t i = 0; i < k; i++)
-        values[i] = rows[i].value;
-    if (frm_rank_average(values, k, ranks) != FRM_OK) {
-        free(values);
-        return frmi_nomem(s->err);
+    /* pass 0 ranks the metric, pass 1 the operation count */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < k; i++)
+            values[i] = pass ? rows[i].r_flops : rows[i].value;
+        if (frm_rank_average(values, k, ranks) != FRM_OK) {
+            free(values);
+            return frmi_nomem(s->err);
+        }
+        for (size_t i = 0; i < k; i++)
+            *(pass ? &rows[i].ops_rank : &rows[i].rank) = ranks[i];
     }
-    for (size_t i = 0; i < k; i++) {
-        rows[i].rank = ranks[i];
-        values[i] = rows[i].r_flops;
-    }
-    if (frm_rank_average(values, k, ranks) != FRM_OK) {
-        free(values);
-        return frmi_nomem(s->err);
-    }
-    for (size_t i = 0; i < k; i++)
-        rows[i].ops_rank = ranks[i];
     free(values);
     qsort(rows, k, sizeof *rows, by_rank);
     return FRM_OK;

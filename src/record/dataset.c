@@ -208,13 +208,12 @@ static frm_code config_index_of(frm_dataset *ds, const frm_record *rec, origin h
     return FRM_OK;
 }
 
-frm_code frm_dataset_add(frm_dataset *ds, const frm_record *rec, const char *file,
-                         uint64_t line, frm_error *err)
+/* Adds `rec`, read at `here` (its file already registered). */
+static frm_code add_record(frm_dataset *ds, const frm_record *rec, origin here, frm_error *err)
 {
-    origin here = {0, line};
-    frm_code rc = add_file(ds, file, &here.file_index, err);
-    if (rc != FRM_OK)
-        return rc;
+    const char *file = frm_dataset_file(ds, here.file_index);
+    uint64_t line = here.line;
+    frm_code rc;
     if (!rec->ok) {
         ds->n_error_records++;
         return FRM_OK;
@@ -261,6 +260,14 @@ frm_code frm_dataset_add(frm_dataset *ds, const frm_record *rec, const char *fil
     return FRM_OK;
 }
 
+frm_code frm_dataset_add(frm_dataset *ds, const frm_record *rec, const char *file,
+                         uint64_t line, frm_error *err)
+{
+    origin here = {0, line};
+    frm_code rc = add_file(ds, file, &here.file_index, err);
+    return rc != FRM_OK ? rc : add_record(ds, rec, here, err);
+}
+
 frm_code frm_dataset_load(frm_dataset *ds, const char *path, frm_diag_fn diag, void *ctx,
                           frm_error *err)
 {
@@ -268,6 +275,11 @@ frm_code frm_dataset_load(frm_dataset *ds, const char *path, frm_diag_fn diag, v
     frm_code rc = frm_reader_open(&r, path, err);
     if (rc != FRM_OK)
         return rc;
+    origin here = {0, 0};
+    if ((rc = add_file(ds, path, &here.file_index, err)) != FRM_OK) {
+        frm_reader_close(r);
+        return rc;
+    }
     frm_code first_bad = FRM_OK;
     size_t n_bad = 0;
     for (;;) {
@@ -276,8 +288,10 @@ frm_code frm_dataset_load(frm_dataset *ds, const char *path, frm_diag_fn diag, v
         rc = frm_reader_next(r, &rec, &e);
         if (rc == FRM_OK && !rec)
             break;
-        if (rc == FRM_OK)
-            rc = frm_dataset_add(ds, rec, path, frm_reader_line(r), &e);
+        if (rc == FRM_OK) {
+            here.line = frm_reader_line(r);
+            rc = add_record(ds, rec, here, &e);
+        }
         if (rc == FRM_E_NOMEM || rc == FRM_E_IO) {
             frm_reader_close(r);
             return frmi_fail(err, rc, "%s", e.message);
