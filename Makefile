@@ -1,7 +1,8 @@
 # frm: the two commands of the README, and a few helpers.
 #
 #   make run    set up, build, and run the main job
-#   make test   set up, build twice (plain, and with ASan+UBSan), run every test in both
+#   make test   set up, build twice (plain, and with ASan+UBSan), run every test in
+#               both, then fuzz the ONNX reader for FUZZ_SECONDS (60)
 #
 # Variables: FRM_ORT_ROOT=/path builds against another ONNX Runtime install;
 # PREFIX=/usr/local for `make install`; JOBS for parallel builds.
@@ -12,7 +13,9 @@ PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS := $(if $(FRM_ORT_ROOT),-DFRM_ORT_ROOT=$(FRM_ORT_ROOT))
 
-.PHONY: all bootstrap build build-test build-asan run test test-plain test-asan bench install clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: all bootstrap build build-test build-asan build-fuzz run test test-plain test-asan fuzz bench install clean
 
 all: build
 
@@ -42,7 +45,25 @@ test-asan: build-asan
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-test: test-plain test-asan
+# libFuzzer on the ONNX reader and shape inference, for FUZZ_SECONDS.  A
+# failing input lands in build-fuzz/artifacts/; copy it into
+# tests/fuzz-regressions/ once fixed, where every test run replays it.
+build-fuzz: bootstrap
+	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFRM_FUZZ=ON -DFRM_SANITIZE=ON \
+	  -DBUILD_TESTING=OFF $(CMAKE_ARGS) >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target profile_fuzz profile_fuzz_seeds
+
+fuzz: build-fuzz
+	@echo "== fuzzing the ONNX reader and shape inference for $(FUZZ_SECONDS) s =="
+	@rm -rf build-fuzz/corpus && mkdir -p build-fuzz/corpus build-fuzz/artifacts
+	@./build-fuzz/profile_fuzz_seeds build-fuzz/corpus
+	@ASAN_OPTIONS=detect_leaks=1 ./build-fuzz/profile_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -artifact_prefix=build-fuzz/artifacts/ -print_final_stats=1 \
+	  build-fuzz/corpus tests/fuzz-regressions 2>build-fuzz/fuzz.log \
+	  || { tail -n 60 build-fuzz/fuzz.log; exit 1; }
+	@grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)' build-fuzz/fuzz.log || true
+
+test: test-plain test-asan fuzz
 
 run: build
 	@./scripts/run-main build/frm
@@ -50,9 +71,10 @@ run: build
 # Benchmarks print ratios against a reference measured in the same run.
 bench: build
 	@./build/bench_records $(BENCH_RECORDS)
+	@./build/bench_profile $(BENCH_PROFILE_MB)
 
 install: build
 	@cmake --install build --prefix $(PREFIX)
 
 clean:
-	rm -rf build build-test build-asan
+	rm -rf build build-test build-asan build-fuzz

@@ -1,6 +1,6 @@
 /*
  * frm/frm.h - libfrm in one include: version, errors, records, metric,
- * statistics, host and runtime information.
+ * statistics, model profiles, host and runtime information.
  */
 #ifndef FRM_FRM_H
 #define FRM_FRM_H
@@ -8,6 +8,7 @@
 #include "frm/error.h"
 #include "frm/host.h"
 #include "frm/metric.h"
+#include "frm/profile.h"
 #include "frm/record.h"
 #include "frm/stats.h"
 #include "frm/version.h"

@@ -21,8 +21,10 @@ enum {
 };
 
 int cmd_info(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 extern const char info_usage[];
+extern const char profile_usage[];
 extern const char score_usage[];
 
 /* "frm: error: ..." / "frm: warning: ..." on stderr. */

@@ -15,6 +15,7 @@ typedef struct command {
 /* Sorted by name; `frm help` lists them in this order. */
 static const command commands[] = {
     {"info", cmd_info, info_usage, "show frm, ONNX Runtime and host information"},
+    {"profile", cmd_profile, profile_usage, "count MACs, FLOPs, parameters and activations of ONNX models"},
     {"score", cmd_score, score_usage, "compute FRM per configuration from benchmark records"},
 };
 
