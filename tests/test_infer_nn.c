@@ -7,179 +7,21 @@
  * Notation in the comments: in = input size, k = kernel, d = dilation,
  * s = stride, pb/pe = begin/end pads, keff = (k - 1) * d + 1.
  */
-#include "testutil.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "onnx/writer.h"
-
-enum { T_FLOAT = 1, T_INT64 = 7 };
-
-#define DIMS(...) ((const int64_t[]){ __VA_ARGS__ })
-#define NDIMS(...) ((int)(sizeof(DIMS(__VA_ARGS__)) / sizeof(int64_t)))
-#define INTS(...) NDIMS(__VA_ARGS__), DIMS(__VA_ARGS__)
-
-/* --- helpers ------------------------------------------------------------- */
-
-static frmi_onnx_builder *model(int64_t opset)
-{
-    frmi_onnx_builder *b = frmi_onnx_builder_new("g", opset);
-    assert_non_null(b);
-    return b;
-}
-
-/* A float graph input of the given shape. */
-static void input(frmi_onnx_builder *b, const char *name, int rank, const int64_t *dims)
-{
-    frmi_onnx_input(b, name, T_FLOAT, rank, dims, NULL);
-}
-
-/* A graph output without a declared shape, so nothing is filled in for it
- * (the declared type is a placeholder; inference sets the real one). */
-static void output(frmi_onnx_builder *b, const char *name)
-{
-    frmi_onnx_output(b, name, T_FLOAT, -1, NULL, NULL);
-}
-
-/*
- * A node whose inputs and outputs are space-separated names ("-" is an
- * omitted input); the node is named after its first output, and every
- * output is declared a graph output.
- */
-static frmi_onnx_node *node(frmi_onnx_builder *b, const char *op, const char *ins,
-                            const char *outs)
-{
-    char buf[2][256];
-    const char *in[8], *out[8];
-    int n_in = 0, n_out = 0, k;
-    char *tok;
-
-    snprintf(buf[0], sizeof buf[0], "%s", ins);
-    snprintf(buf[1], sizeof buf[1], "%s", outs);
-    for (tok = strtok(buf[0], " "); tok && n_in < 8; tok = strtok(NULL, " "))
-        in[n_in++] = strcmp(tok, "-") == 0 ? "" : tok;
-    for (tok = strtok(buf[1], " "); tok && n_out < 8; tok = strtok(NULL, " "))
-        out[n_out++] = tok;
-    frmi_onnx_node *n = frmi_onnx_node_add(b, op, out[0], n_in, in, n_out, out);
-    assert_non_null(n);
-    for (k = 0; k < n_out; k++)
-        output(b, out[k]);
-    return n;
-}
-
-/* Writes the model, frees the builder and profiles the file per node. */
-static frm_profile *profile(frmi_onnx_builder *b)
-{
-    static int count;
-    char path[1024];
-    frm_error err;
-    frm_profile *p = NULL;
-    frm_profile_options opt = FRM_PROFILE_OPTIONS_INIT;
-    frm_code rc;
-
-    snprintf(path, sizeof path, "%s/m%d.onnx", tu_tmpdir(), ++count);
-    rc = frmi_onnx_write(b, path, NULL, &err);
-    frmi_onnx_builder_free(b);
-    if (rc != FRM_OK)
-        fail_msg("write %s: %s", path, err.message);
-    opt.per_node = 1;
-    rc = frm_profile_file(path, &opt, &p, &err);
-    if (rc != FRM_OK)
-        fail_msg("profile %s: %s", path, err.message);
-    assert_non_null(p);
-    return p;
-}
-
-static const char *reason_of(const frm_profile *p, const char *name)
-{
-    for (size_t i = 0; i < p->n_unknown; i++)
-        if (strcmp(p->unknown[i].name, name) == 0)
-            return p->unknown[i].reason;
-    return NULL;
-}
-
-static const frm_node_profile *find_node(const frm_profile *p, const char *name)
-{
-    for (size_t i = 0; i < p->n_nodes; i++)
-        if (p->nodes[i].name && strcmp(p->nodes[i].name, name) == 0)
-            return &p->nodes[i];
-    fail_msg("no node '%s'", name);
-    return NULL;
-}
-
-static const frm_tensor_shape *find_output(const frm_profile *p, const char *name)
-{
-    for (size_t i = 0; i < p->n_outputs; i++)
-        if (strcmp(p->outputs[i].name, name) == 0)
-            return &p->outputs[i];
-    fail_msg("no graph output '%s'", name);
-    return NULL;
-}
-
-static void same_shape(const frm_tensor_shape *t, int elem_type, int rank, const int64_t *dims,
-                       const char *what, const char *file, int line)
-{
-    int ok = t->rank == rank && (elem_type < 0 || t->elem_type == elem_type);
-    for (int i = 0; ok && i < rank; i++)
-        ok = t->dims[i] == dims[i];
-    if (ok)
-        return;
-    print_error("%s:%d: %s: type %d rank %d [", file, line, what, t->elem_type, t->rank);
-    for (int i = 0; i < t->rank; i++)
-        print_error("%s%lld", i ? "," : "", (long long)t->dims[i]);
-    print_error("], expected type %d rank %d [", elem_type, rank);
-    for (int i = 0; i < rank; i++)
-        print_error("%s%lld", i ? "," : "", (long long)dims[i]);
-    print_error("]\n");
-    _fail(file, line);
-}
-
-/* Node `name` is known and its first output has the shape (and, unless -1, type). */
-#define expect_node(p, name, type, ...) \
-    expect_node_at((p), (name), (type), INTS(__VA_ARGS__), __FILE__, __LINE__)
-/* Rank-0 output. */
-#define expect_node_scalar(p, name, type) \
-    expect_node_at((p), (name), (type), 0, NULL, __FILE__, __LINE__)
-static void expect_node_at(const frm_profile *p, const char *name, int type, int rank,
-                           const int64_t *dims, const char *file, int line)
-{
-    const frm_node_profile *n = find_node(p, name);
-    if (!n->known) {
-        print_error("%s:%d: node %s unknown: %s\n", file, line, name, reason_of(p, name));
-        _fail(file, line);
-    }
-    same_shape(&n->output, type, rank, dims, name, file, line);
-}
-
-/* Graph output `name` (any output of a node) has the shape and type. */
-#define expect_output(p, name, type, ...) \
-    same_shape(find_output((p), (name)), (type), INTS(__VA_ARGS__), (name), __FILE__, __LINE__)
-
-/* Node `name` is unknown with a reason containing `text`. */
-static void expect_unknown(const frm_profile *p, const char *name, const char *text)
-{
-    const frm_node_profile *n = find_node(p, name);
-    const char *reason = reason_of(p, name);
-    assert_false(n->known);
-    assert_non_null(reason);
-    assert_contains(reason, text);
-}
+#include "testutil_onnx.h"
 
 /* --- Conv ---------------------------------------------------------------- */
 
 static void conv_stride_pad(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 3, 224, 224));
-    input(b, "w", INTS(64, 3, 3, 3));
-    input(b, "bias", INTS(64));
-    frmi_onnx_node *n = node(b, "Conv", "x w bias", "y");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 3, 224, 224));
+    tu_input(b, "w", INTS(64, 3, 3, 3));
+    tu_input(b, "bias", INTS(64));
+    frmi_onnx_node *n = tu_node(b, "Conv", "x w bias", "y");
     frmi_onnx_attr_ints(n, "strides", 2, DIMS(2, 2));
     frmi_onnx_attr_ints(n, "pads", 4, DIMS(1, 1, 1, 1));
-    frm_profile *p = profile(b);
+    frm_profile *p = tu_profile(b, NULL);
     /* floor((224 + 1 + 1 - 3) / 2) + 1 = floor(223 / 2) + 1 = 112 */
     expect_node(p, "y", T_FLOAT, 1, 64, 112, 112);
     frm_profile_free(p);
@@ -188,12 +30,12 @@ static void conv_stride_pad(void **state)
 static void conv_dilation(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(2, 8, 20, 30));
-    input(b, "w", INTS(16, 8, 3, 3));
-    frmi_onnx_node *n = node(b, "Conv", "x w", "y");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(2, 8, 20, 30));
+    tu_input(b, "w", INTS(16, 8, 3, 3));
+    frmi_onnx_node *n = tu_node(b, "Conv", "x w", "y");
     frmi_onnx_attr_ints(n, "dilations", 2, DIMS(2, 2));
-    frm_profile *p = profile(b);
+    frm_profile *p = tu_profile(b, NULL);
     /* keff = 2 * 2 + 1 = 5; H: 20 - 5 + 1 = 16; W: 30 - 5 + 1 = 26 */
     expect_node(p, "y", T_FLOAT, 2, 16, 16, 26);
     frm_profile_free(p);
@@ -202,13 +44,13 @@ static void conv_dilation(void **state)
 static void conv_group_asymmetric_pads(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 32, 10, 10));
-    input(b, "w", INTS(64, 8, 3, 3));
-    frmi_onnx_node *n = node(b, "Conv", "x w", "y");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 32, 10, 10));
+    tu_input(b, "w", INTS(64, 8, 3, 3));
+    frmi_onnx_node *n = tu_node(b, "Conv", "x w", "y");
     frmi_onnx_attr_int(n, "group", 4);
     frmi_onnx_attr_ints(n, "pads", 4, DIMS(0, 1, 2, 3));
-    frm_profile *p = profile(b);
+    frm_profile *p = tu_profile(b, NULL);
     /* channels: 8 x group 4 = 32 = C; 64 % 4 == 0.
      * H: 10 + 0 + 2 - 3 + 1 = 10; W: 10 + 1 + 3 - 3 + 1 = 12 */
     expect_node(p, "y", T_FLOAT, 1, 64, 10, 12);
@@ -218,22 +60,22 @@ static void conv_group_asymmetric_pads(void **state)
 static void conv_same_upper_and_valid(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 3, 15, 16));
-    input(b, "w", INTS(4, 3, 3, 3));
-    input(b, "x1", INTS(1, 1, 17));
-    input(b, "w1", INTS(2, 1, 4));
-    frmi_onnx_node *n = node(b, "Conv", "x w", "same");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 3, 15, 16));
+    tu_input(b, "w", INTS(4, 3, 3, 3));
+    tu_input(b, "x1", INTS(1, 1, 17));
+    tu_input(b, "w1", INTS(2, 1, 4));
+    frmi_onnx_node *n = tu_node(b, "Conv", "x w", "same");
     frmi_onnx_attr_string(n, "auto_pad", "SAME_UPPER");
     frmi_onnx_attr_ints(n, "strides", 2, DIMS(2, 2));
-    n = node(b, "Conv", "x w", "lower");
+    n = tu_node(b, "Conv", "x w", "lower");
     frmi_onnx_attr_string(n, "auto_pad", "SAME_LOWER");
     /* pads are ignored under auto_pad */
     frmi_onnx_attr_ints(n, "pads", 4, DIMS(5, 5, 5, 5));
-    n = node(b, "Conv", "x1 w1", "valid");
+    n = tu_node(b, "Conv", "x1 w1", "valid");
     frmi_onnx_attr_string(n, "auto_pad", "VALID");
     frmi_onnx_attr_ints(n, "strides", 1, DIMS(3));
-    frm_profile *p = profile(b);
+    frm_profile *p = tu_profile(b, NULL);
     /* SAME: ceil(15 / 2) = 8, ceil(16 / 2) = 8 */
     expect_node(p, "same", T_FLOAT, 1, 4, 8, 8);
     /* SAME, stride 1: ceil(15 / 1) = 15, 16 */
@@ -246,14 +88,14 @@ static void conv_same_upper_and_valid(void **state)
 static void conv_3d(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(11);
-    input(b, "x", INTS(1, 2, 8, 9, 10));
-    input(b, "w", INTS(3, 2, 3, 3, 3));
-    frmi_onnx_node *n = node(b, "Conv", "x w", "y");
+    frmi_onnx_builder *b = tu_model(11);
+    tu_input(b, "x", INTS(1, 2, 8, 9, 10));
+    tu_input(b, "w", INTS(3, 2, 3, 3, 3));
+    frmi_onnx_node *n = tu_node(b, "Conv", "x w", "y");
     frmi_onnx_attr_ints(n, "kernel_shape", 3, DIMS(3, 3, 3));
     frmi_onnx_attr_ints(n, "strides", 3, DIMS(1, 2, 3));
     frmi_onnx_attr_ints(n, "pads", 6, DIMS(1, 1, 1, 1, 1, 1));
-    frm_profile *p = profile(b);
+    frm_profile *p = tu_profile(b, NULL);
     /* D: (8 + 2 - 3) / 1 + 1 = 8; H: floor((9 + 2 - 3) / 2) + 1 = 5;
      * W: floor((10 + 2 - 3) / 3) + 1 = 4 */
     expect_node(p, "y", T_FLOAT, 1, 3, 8, 5, 4);
@@ -263,38 +105,38 @@ static void conv_3d(void **state)
 static void conv_errors(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 3, 8, 8));
-    input(b, "w4", INTS(4, 4, 3, 3));
-    input(b, "w3", INTS(6, 3, 3, 3));
-    input(b, "small", INTS(1, 1, 2, 2));
-    input(b, "wsmall", INTS(1, 1, 3, 3));
-    input(b, "x2", INTS(3, 8));
-    input(b, "bias5", INTS(5));
-    node(b, "Conv", "x w4", "channels");
-    frmi_onnx_node *n = node(b, "Conv", "x w3", "stride0");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 3, 8, 8));
+    tu_input(b, "w4", INTS(4, 4, 3, 3));
+    tu_input(b, "w3", INTS(6, 3, 3, 3));
+    tu_input(b, "small", INTS(1, 1, 2, 2));
+    tu_input(b, "wsmall", INTS(1, 1, 3, 3));
+    tu_input(b, "x2", INTS(3, 8));
+    tu_input(b, "bias5", INTS(5));
+    tu_node(b, "Conv", "x w4", "channels");
+    frmi_onnx_node *n = tu_node(b, "Conv", "x w3", "stride0");
     frmi_onnx_attr_ints(n, "strides", 2, DIMS(0, 1));
-    n = node(b, "Conv", "x w3", "kernel3");
+    n = tu_node(b, "Conv", "x w3", "kernel3");
     frmi_onnx_attr_ints(n, "kernel_shape", 3, DIMS(3, 3, 3));
-    n = node(b, "Conv", "x w3", "kernel5");
+    n = tu_node(b, "Conv", "x w3", "kernel5");
     frmi_onnx_attr_ints(n, "kernel_shape", 2, DIMS(5, 5));
-    n = node(b, "Conv", "x w3", "group0");
+    n = tu_node(b, "Conv", "x w3", "group0");
     frmi_onnx_attr_int(n, "group", 0);
-    n = node(b, "Conv", "x w3", "group4");
+    n = tu_node(b, "Conv", "x w3", "group4");
     frmi_onnx_attr_int(n, "group", 4);
-    n = node(b, "Conv", "x w3", "badpad");
+    n = tu_node(b, "Conv", "x w3", "badpad");
     frmi_onnx_attr_string(n, "auto_pad", "SAME");
-    n = node(b, "Conv", "x w3", "negpad");
+    n = tu_node(b, "Conv", "x w3", "negpad");
     frmi_onnx_attr_ints(n, "pads", 4, DIMS(0, -1, 0, 0));
-    n = node(b, "Conv", "x w3", "hugepad");
+    n = tu_node(b, "Conv", "x w3", "hugepad");
     frmi_onnx_attr_ints(n, "pads", 4, DIMS(INT64_MAX, 0, INT64_MAX, 0));
-    n = node(b, "Conv", "x w3", "hugedil");
+    n = tu_node(b, "Conv", "x w3", "hugedil");
     frmi_onnx_attr_ints(n, "dilations", 2, DIMS(INT64_MAX, 1));
-    node(b, "Conv", "small wsmall", "toosmall");
-    node(b, "Conv", "x2 w3", "rank2");
-    node(b, "Conv", "x w3 bias5", "bias");
-    node(b, "Conv", "x", "noweight");
-    frm_profile *p = profile(b);
+    tu_node(b, "Conv", "small wsmall", "toosmall");
+    tu_node(b, "Conv", "x2 w3", "rank2");
+    tu_node(b, "Conv", "x w3 bias5", "bias");
+    tu_node(b, "Conv", "x", "noweight");
+    frm_profile *p = tu_profile(b, NULL);
     expect_unknown(p, "channels", "input channels 3 do not match weight 4 x group 1");
     expect_unknown(p, "stride0", "strides has value 0");
     expect_unknown(p, "kernel3", "kernel_shape has 3 values for 2 spatial dims");
@@ -319,32 +161,32 @@ static void conv_errors(void **state)
 static void conv_transpose(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 16, 7, 7));
-    input(b, "w", INTS(16, 4, 3, 3));
-    input(b, "x2", INTS(1, 4, 10, 10));
-    input(b, "w2", INTS(4, 2, 3, 3));
-    input(b, "x3", INTS(1, 4, 5, 6));
-    input(b, "w3", INTS(4, 3, 3, 3));
-    input(b, "w2k", INTS(4, 3, 2, 2));
-    frmi_onnx_node *n = node(b, "ConvTranspose", "x w", "padded");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 16, 7, 7));
+    tu_input(b, "w", INTS(16, 4, 3, 3));
+    tu_input(b, "x2", INTS(1, 4, 10, 10));
+    tu_input(b, "w2", INTS(4, 2, 3, 3));
+    tu_input(b, "x3", INTS(1, 4, 5, 6));
+    tu_input(b, "w3", INTS(4, 3, 3, 3));
+    tu_input(b, "w2k", INTS(4, 3, 2, 2));
+    frmi_onnx_node *n = tu_node(b, "ConvTranspose", "x w", "padded");
     frmi_onnx_attr_int(n, "group", 2);
     frmi_onnx_attr_ints(n, "strides", 2, DIMS(2, 2));
     frmi_onnx_attr_ints(n, "pads", 4, DIMS(1, 1, 1, 1));
     frmi_onnx_attr_ints(n, "output_padding", 2, DIMS(1, 1));
-    n = node(b, "ConvTranspose", "x2 w2", "shaped");
+    n = tu_node(b, "ConvTranspose", "x2 w2", "shaped");
     frmi_onnx_attr_ints(n, "strides", 2, DIMS(2, 2));
     frmi_onnx_attr_ints(n, "output_shape", 2, DIMS(20, 21));
-    n = node(b, "ConvTranspose", "x3 w3", "same");
+    n = tu_node(b, "ConvTranspose", "x3 w3", "same");
     frmi_onnx_attr_string(n, "auto_pad", "SAME_UPPER");
     frmi_onnx_attr_ints(n, "strides", 2, DIMS(2, 2));
-    n = node(b, "ConvTranspose", "x3 w2k", "same_short");
+    n = tu_node(b, "ConvTranspose", "x3 w2k", "same_short");
     frmi_onnx_attr_string(n, "auto_pad", "SAME_LOWER");
     frmi_onnx_attr_ints(n, "strides", 2, DIMS(3, 1));
-    n = node(b, "ConvTranspose", "x2 w2", "dilated");
+    n = tu_node(b, "ConvTranspose", "x2 w2", "dilated");
     frmi_onnx_attr_ints(n, "dilations", 2, DIMS(2, 3));
-    node(b, "ConvTranspose", "x w2", "mismatch");
-    frm_profile *p = profile(b);
+    tu_node(b, "ConvTranspose", "x w2", "mismatch");
+    frm_profile *p = tu_profile(b, NULL);
     /* M = 4 x group 2 = 8; 2 * (7 - 1) + 1 + 3 - 1 - 1 = 14 */
     expect_node(p, "padded", T_FLOAT, 1, 8, 14, 14);
     /* output_shape wins: M = 2 */
@@ -369,22 +211,22 @@ static void conv_transpose(void **state)
 static void max_pool_ceil_mode(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 1, 6, 6));
-    input(b, "x5", INTS(1, 1, 5, 5));
-    frmi_onnx_node *n = node(b, "MaxPool", "x", "floor");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 1, 6, 6));
+    tu_input(b, "x5", INTS(1, 1, 5, 5));
+    frmi_onnx_node *n = tu_node(b, "MaxPool", "x", "floor");
     frmi_onnx_attr_ints(n, "kernel_shape", 2, DIMS(3, 3));
     frmi_onnx_attr_ints(n, "strides", 2, DIMS(2, 2));
-    n = node(b, "MaxPool", "x", "ceil");
+    n = tu_node(b, "MaxPool", "x", "ceil");
     frmi_onnx_attr_ints(n, "kernel_shape", 2, DIMS(3, 3));
     frmi_onnx_attr_ints(n, "strides", 2, DIMS(2, 2));
     frmi_onnx_attr_int(n, "ceil_mode", 1);
-    n = node(b, "MaxPool", "x5", "drop");
+    n = tu_node(b, "MaxPool", "x5", "drop");
     frmi_onnx_attr_ints(n, "kernel_shape", 2, DIMS(2, 2));
     frmi_onnx_attr_ints(n, "strides", 2, DIMS(2, 2));
     frmi_onnx_attr_ints(n, "pads", 4, DIMS(1, 0, 1, 0));
     frmi_onnx_attr_int(n, "ceil_mode", 1);
-    frm_profile *p = profile(b);
+    frm_profile *p = tu_profile(b, NULL);
     /* floor((6 - 3) / 2) + 1 = 2 */
     expect_node(p, "floor", T_FLOAT, 1, 1, 2, 2);
     /* ceil(3 / 2) + 1 = 3; last window starts at (3 - 1) * 2 = 4 < 6: kept */
@@ -399,25 +241,25 @@ static void max_pool_ceil_mode(void **state)
 static void pool_variants(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 2, 7, 7));
-    input(b, "x10", INTS(1, 1, 10, 10));
-    input(b, "g", INTS(2, 5, 7, 9));
-    frmi_onnx_node *n = node(b, "AveragePool", "x", "avg");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 2, 7, 7));
+    tu_input(b, "x10", INTS(1, 1, 10, 10));
+    tu_input(b, "g", INTS(2, 5, 7, 9));
+    frmi_onnx_node *n = tu_node(b, "AveragePool", "x", "avg");
     frmi_onnx_attr_ints(n, "kernel_shape", 2, DIMS(3, 3));
     frmi_onnx_attr_ints(n, "strides", 2, DIMS(2, 2));
     frmi_onnx_attr_string(n, "auto_pad", "SAME_LOWER");
-    n = node(b, "MaxPool", "x10", "dilated indices");
+    n = tu_node(b, "MaxPool", "x10", "dilated indices");
     frmi_onnx_attr_ints(n, "kernel_shape", 2, DIMS(3, 3));
     frmi_onnx_attr_ints(n, "dilations", 2, DIMS(2, 1));
-    n = node(b, "MaxPool", "x10", "nokernel");
+    n = tu_node(b, "MaxPool", "x10", "nokernel");
     frmi_onnx_attr_ints(n, "strides", 2, DIMS(2, 2));
-    n = node(b, "MaxPool", "x10", "longpads");
+    n = tu_node(b, "MaxPool", "x10", "longpads");
     frmi_onnx_attr_ints(n, "kernel_shape", 2, DIMS(3, 3));
     frmi_onnx_attr_ints(n, "pads", 3, DIMS(1, 1, 1));
-    node(b, "GlobalAveragePool", "g", "gap");
-    node(b, "GlobalMaxPool", "x10", "gmp");
-    frm_profile *p = profile(b);
+    tu_node(b, "GlobalAveragePool", "g", "gap");
+    tu_node(b, "GlobalMaxPool", "x10", "gmp");
+    frm_profile *p = tu_profile(b, NULL);
     /* SAME: ceil(7 / 2) = 4 */
     expect_node(p, "avg", T_FLOAT, 1, 2, 4, 4);
     /* H: keff 5: 10 - 5 + 1 = 6; W: 10 - 3 + 1 = 8; Indices the same in int64 */
@@ -435,24 +277,24 @@ static void pool_variants(void **state)
 static void norms_and_softmax(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(2, 3, 4, 4));
-    input(b, "c", INTS(3));
-    input(b, "s", INTS(2, 3, 4));
-    input(b, "ln_w", INTS(3, 4));
-    node(b, "BatchNormalization", "x c c c c", "bn");
-    frmi_onnx_node *n = node(b, "LayerNormalization", "s ln_w", "ln mean inv");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(2, 3, 4, 4));
+    tu_input(b, "c", INTS(3));
+    tu_input(b, "s", INTS(2, 3, 4));
+    tu_input(b, "ln_w", INTS(3, 4));
+    tu_node(b, "BatchNormalization", "x c c c c", "bn");
+    frmi_onnx_node *n = tu_node(b, "LayerNormalization", "s ln_w", "ln mean inv");
     frmi_onnx_attr_int(n, "axis", -2);
-    n = node(b, "LayerNormalization", "s ln_w", "ln_bad");
+    n = tu_node(b, "LayerNormalization", "s ln_w", "ln_bad");
     frmi_onnx_attr_int(n, "axis", 3);
-    n = node(b, "Softmax", "s", "sm");
+    n = tu_node(b, "Softmax", "s", "sm");
     frmi_onnx_attr_int(n, "axis", 1);
-    node(b, "LogSoftmax", "x", "lsm");
-    n = node(b, "Softmax", "s", "sm_bad");
+    tu_node(b, "LogSoftmax", "x", "lsm");
+    n = tu_node(b, "Softmax", "s", "sm_bad");
     frmi_onnx_attr_int(n, "axis", 3);
-    node(b, "Relu", "x", "relu");
-    node(b, "Sigmoid", "s", "sig");
-    frm_profile *p = profile(b);
+    tu_node(b, "Relu", "x", "relu");
+    tu_node(b, "Sigmoid", "s", "sig");
+    frm_profile *p = tu_profile(b, NULL);
     expect_node(p, "bn", T_FLOAT, 2, 3, 4, 4);
     expect_node(p, "ln", T_FLOAT, 2, 3, 4);
     /* axis -2 = 1: dims 1 and 2 become 1 */
@@ -470,12 +312,12 @@ static void norms_and_softmax(void **state)
 static void batch_norm_training_outputs(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(15);
-    input(b, "x", INTS(2, 3, 4, 4));
-    input(b, "c", INTS(3));
-    frmi_onnx_node *n = node(b, "BatchNormalization", "x c c c c", "y rmean rvar");
+    frmi_onnx_builder *b = tu_model(15);
+    tu_input(b, "x", INTS(2, 3, 4, 4));
+    tu_input(b, "c", INTS(3));
+    frmi_onnx_node *n = tu_node(b, "BatchNormalization", "x c c c c", "y rmean rvar");
     frmi_onnx_attr_int(n, "training_mode", 1);
-    frm_profile *p = profile(b);
+    frm_profile *p = tu_profile(b, NULL);
     expect_node(p, "y", T_FLOAT, 2, 3, 4, 4);
     /* one value per channel: [C] = [3] */
     expect_output(p, "rmean", T_FLOAT, 3);
@@ -488,24 +330,24 @@ static void batch_norm_training_outputs(void **state)
 static void gemm(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "a", INTS(4, 3));
-    input(b, "b", INTS(5, 4));
-    input(b, "bt", INTS(4, 5));
-    input(b, "c", INTS(5));
-    input(b, "cbad", INTS(3, 4));
-    input(b, "a3", INTS(2, 4, 3));
-    frmi_onnx_node *n = node(b, "Gemm", "a b c", "tt");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "a", INTS(4, 3));
+    tu_input(b, "b", INTS(5, 4));
+    tu_input(b, "bt", INTS(4, 5));
+    tu_input(b, "c", INTS(5));
+    tu_input(b, "cbad", INTS(3, 4));
+    tu_input(b, "a3", INTS(2, 4, 3));
+    frmi_onnx_node *n = tu_node(b, "Gemm", "a b c", "tt");
     frmi_onnx_attr_int(n, "transA", 1);
     frmi_onnx_attr_int(n, "transB", 1);
-    n = node(b, "Gemm", "a bt", "t0");
+    n = tu_node(b, "Gemm", "a bt", "t0");
     frmi_onnx_attr_int(n, "transA", 1);
-    node(b, "Gemm", "a bt", "kbad");
-    n = node(b, "Gemm", "a b cbad", "cbad_y");
+    tu_node(b, "Gemm", "a bt", "kbad");
+    n = tu_node(b, "Gemm", "a b cbad", "cbad_y");
     frmi_onnx_attr_int(n, "transA", 1);
     frmi_onnx_attr_int(n, "transB", 1);
-    node(b, "Gemm", "a3 bt", "rank3");
-    frm_profile *p = profile(b);
+    tu_node(b, "Gemm", "a3 bt", "rank3");
+    frm_profile *p = tu_profile(b, NULL);
     /* A^T: [3, 4] (M 3, K 4); B^T: [4, 5] (K 4, N 5); C [5] broadcasts */
     expect_node(p, "tt", T_FLOAT, 3, 5);
     /* A^T [3, 4] x B [4, 5] */
@@ -520,20 +362,20 @@ static void gemm(void **state)
 static void matmul(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "a4", INTS(2, 1, 3, 4));
-    input(b, "b3", INTS(5, 4, 6));
-    input(b, "v", INTS(4));
-    input(b, "m", INTS(2, 4, 3));
-    input(b, "t", INTS(2, 3, 4));
-    input(b, "b2", INTS(3, 4, 6));
-    node(b, "MatMul", "a4 b3", "batched");
-    node(b, "MatMul", "v m", "vec_left");
-    node(b, "MatMul", "t v", "vec_right");
-    node(b, "MatMul", "v v", "dot");
-    node(b, "MatMul", "t t", "kbad");
-    node(b, "MatMul", "t b2", "batchbad");
-    frm_profile *p = profile(b);
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "a4", INTS(2, 1, 3, 4));
+    tu_input(b, "b3", INTS(5, 4, 6));
+    tu_input(b, "v", INTS(4));
+    tu_input(b, "m", INTS(2, 4, 3));
+    tu_input(b, "t", INTS(2, 3, 4));
+    tu_input(b, "b2", INTS(3, 4, 6));
+    tu_node(b, "MatMul", "a4 b3", "batched");
+    tu_node(b, "MatMul", "v m", "vec_left");
+    tu_node(b, "MatMul", "t v", "vec_right");
+    tu_node(b, "MatMul", "v v", "dot");
+    tu_node(b, "MatMul", "t t", "kbad");
+    tu_node(b, "MatMul", "t b2", "batchbad");
+    frm_profile *p = tu_profile(b, NULL);
     /* batch [2, 1] with [5] -> [2, 5]; [3, 4] x [4, 6] -> [3, 6] */
     expect_node(p, "batched", T_FLOAT, 2, 5, 3, 6);
     /* [4] -> [1, 4]; batch [2]; [1, 4] x [4, 3] = [1, 3]; the 1 dropped */
@@ -554,26 +396,26 @@ static void matmul(void **state)
 static void reduce_attribute_axes(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(13);
-    input(b, "x", INTS(2, 3, 4));
+    frmi_onnx_builder *b = tu_model(13);
+    tu_input(b, "x", INTS(2, 3, 4));
     frmi_onnx_initializer_i64(b, "ax1", 1, DIMS(1), DIMS(1));
-    frmi_onnx_node *n = node(b, "ReduceMean", "x", "keep");
+    frmi_onnx_node *n = tu_node(b, "ReduceMean", "x", "keep");
     frmi_onnx_attr_ints(n, "axes", 1, DIMS(1));
-    n = node(b, "ReduceMean", "x", "drop");
+    n = tu_node(b, "ReduceMean", "x", "drop");
     frmi_onnx_attr_ints(n, "axes", 1, DIMS(-1));
     frmi_onnx_attr_int(n, "keepdims", 0);
-    node(b, "ReduceMax", "x", "all");
-    n = node(b, "ReduceMin", "x", "all_drop");
+    tu_node(b, "ReduceMax", "x", "all");
+    n = tu_node(b, "ReduceMin", "x", "all_drop");
     frmi_onnx_attr_int(n, "keepdims", 0);
-    n = node(b, "ReduceMean", "x", "badaxis");
+    n = tu_node(b, "ReduceMean", "x", "badaxis");
     frmi_onnx_attr_ints(n, "axes", 1, DIMS(3));
     /* opset 13: ReduceSum takes its axes as input 1 */
-    n = node(b, "ReduceSum", "x ax1", "sum13");
+    n = tu_node(b, "ReduceSum", "x ax1", "sum13");
     frmi_onnx_attr_int(n, "keepdims", 0);
-    n = node(b, "ReduceSum", "x", "noop");
+    n = tu_node(b, "ReduceSum", "x", "noop");
     frmi_onnx_attr_int(n, "noop_with_empty_axes", 1);
-    node(b, "ReduceSum", "x x", "axes_not_const");
-    frm_profile *p = profile(b);
+    tu_node(b, "ReduceSum", "x x", "axes_not_const");
+    frm_profile *p = tu_profile(b, NULL);
     /* [2, 3, 4] reduced over 1, kept: [2, 1, 4] */
     expect_node(p, "keep", T_FLOAT, 2, 1, 4);
     /* over -1 = 2, dropped: [2, 3] */
@@ -593,17 +435,17 @@ static void reduce_attribute_axes(void **state)
 static void reduce_input_axes(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(18);
-    input(b, "x", INTS(2, 3, 4));
+    frmi_onnx_builder *b = tu_model(18);
+    tu_input(b, "x", INTS(2, 3, 4));
     frmi_onnx_initializer_i64(b, "ax02", 1, DIMS(2), DIMS(0, 2));
     frmi_onnx_initializer_i64(b, "empty", 1, DIMS(0), NULL);
-    frmi_onnx_node *n = node(b, "ReduceMean", "x ax02", "mean18");
+    frmi_onnx_node *n = tu_node(b, "ReduceMean", "x ax02", "mean18");
     frmi_onnx_attr_int(n, "keepdims", 0);
-    node(b, "ReduceL2", "x ax02", "l2");
-    n = node(b, "ReduceMax", "x empty", "empty_noop");
+    tu_node(b, "ReduceL2", "x ax02", "l2");
+    n = tu_node(b, "ReduceMax", "x empty", "empty_noop");
     frmi_onnx_attr_int(n, "noop_with_empty_axes", 1);
-    node(b, "ReduceProd", "x empty", "empty_all");
-    frm_profile *p = profile(b);
+    tu_node(b, "ReduceProd", "x empty", "empty_all");
+    frm_profile *p = tu_profile(b, NULL);
     /* over 0 and 2, dropped: [3] */
     expect_node(p, "mean18", T_FLOAT, 3);
     /* kept: [1, 3, 1] */
@@ -620,26 +462,26 @@ static void reduce_input_axes(void **state)
 static void constant_contents(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(13);
-    input(b, "x", INTS(2, 3, 4));
+    frmi_onnx_builder *b = tu_model(13);
+    tu_input(b, "x", INTS(2, 3, 4));
     frmi_onnx_initializer_i64(b, "m1", 1, DIMS(1), DIMS(-1));
     frmi_onnx_initializer_i64(b, "m2", 1, DIMS(1), DIMS(-2));
     frmi_onnx_initializer_i64(b, "three", 2, DIMS(2, 3), DIMS(0, 2, 1, 0, 1, 1));
-    node(b, "Neg", "m1", "neg");            /* [1] */
-    node(b, "Abs", "m2", "abs");            /* [2] */
-    frmi_onnx_node *n = node(b, "ReduceMax", "three", "rmax");
+    tu_node(b, "Neg", "m1", "neg");         /* [1] */
+    tu_node(b, "Abs", "m2", "abs");         /* [2] */
+    frmi_onnx_node *n = tu_node(b, "ReduceMax", "three", "rmax");
     frmi_onnx_attr_ints(n, "axes", 1, DIMS(1));    /* rows: max(0,2,1) = 2, max(0,1,1) = 1 */
     frmi_onnx_attr_int(n, "keepdims", 0);
-    n = node(b, "ReduceSum", "three", "rsum");
+    n = tu_node(b, "ReduceSum", "three", "rsum");
     frmi_onnx_attr_int(n, "keepdims", 0);          /* all: 0+2+1+0+1+1 = 5 */
-    n = node(b, "ReduceSum", "x neg", "by_neg");
+    n = tu_node(b, "ReduceSum", "x neg", "by_neg");
     frmi_onnx_attr_int(n, "keepdims", 1);
-    node(b, "ReduceSum", "x abs", "by_abs");
-    node(b, "ReduceSum", "x rmax", "by_rmax");
-    node(b, "Shape", "x", "shape");         /* [2, 3, 4] */
-    node(b, "ReduceMin", "shape", "smin");  /* [2] */
-    node(b, "ReduceSum", "x smin", "by_shape");
-    frm_profile *p = profile(b);
+    tu_node(b, "ReduceSum", "x abs", "by_abs");
+    tu_node(b, "ReduceSum", "x rmax", "by_rmax");
+    tu_node(b, "Shape", "x", "shape");         /* [2, 3, 4] */
+    tu_node(b, "ReduceMin", "shape", "smin");  /* [2] */
+    tu_node(b, "ReduceSum", "x smin", "by_shape");
+    frm_profile *p = tu_profile(b, NULL);
     expect_node(p, "neg", T_INT64, 1);
     expect_node(p, "rmax", T_INT64, 2);
     expect_node_scalar(p, "rsum", T_INT64);

@@ -9,7 +9,7 @@
  * package is at hand, onnx.checker (full check, shape inference included)
  * must accept what the writer writes.
  */
-#include "testutil.h"
+#include "testutil_onnx.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,55 +22,11 @@
 #include <unistd.h>
 
 #include "onnx/onnx.pb-c.h"
-#include "onnx/writer.h"
 
 #define FLOAT ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT
 #define INT64 ONNX__TENSOR_PROTO__DATA_TYPE__INT64
 
 /* --- helpers ------------------------------------------------------------- */
-
-/* A fresh folder tu_tmpdir()/name; the path stays valid until exit. */
-static const char *subdir(const char *name)
-{
-    static char dirs[32][4200];
-    static size_t n;
-    char *d = dirs[n++ % 32];
-    snprintf(d, sizeof dirs[0], "%s/%s", tu_tmpdir(), name);
-    assert_int_equal(mkdir(d, 0777), 0);
-    return d;
-}
-
-/* dir/name in a static buffer reused four calls later; `dir` may be
- * an earlier result. */
-static const char *join(const char *dir, const char *name)
-{
-    static char bufs[4][4200];
-    static size_t n;
-    char path[sizeof bufs[0]];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    char *p = bufs[n++ % 4];
-    memcpy(p, path, sizeof path);
-    return p;
-}
-
-/* The whole of a binary file; the caller frees.  NULL when absent. */
-static uint8_t *read_all(const char *path, size_t *len)
-{
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long size = ftell(f);
-    assert_true(size >= 0);
-    rewind(f);
-    uint8_t *data = malloc((size_t)size + 1);
-    assert_non_null(data);
-    assert_int_equal(fread(data, 1, (size_t)size, f), (size_t)size);
-    fclose(f);
-    *len = (size_t)size;
-    return data;
-}
 
 static int exists(const char *path)
 {
@@ -556,12 +512,12 @@ static void deterministic(void **state)
     assert_memory_equal(s1, s2, n1);
 
     /* the file holds exactly the serialized bytes, twice over */
-    const char *dir = subdir("deterministic");
-    const char *p1 = join(dir, "a.onnx"), *p2 = join(dir, "b.onnx");
+    const char *dir = tu_subdir("deterministic");
+    const char *p1 = tu_join(dir, "a.onnx"), *p2 = tu_join(dir, "b.onnx");
     assert_int_equal(frmi_onnx_write(b1, p1, NULL, &err), FRM_OK);
     assert_int_equal(frmi_onnx_write(b2, p2, NULL, &err), FRM_OK);
     size_t f1_len, f2_len;
-    uint8_t *f1 = read_all(p1, &f1_len), *f2 = read_all(p2, &f2_len);
+    uint8_t *f1 = tu_read_bytes(p1, &f1_len), *f2 = tu_read_bytes(p2, &f2_len);
     assert_non_null(f1);
     assert_non_null(f2);
     assert_int_equal(f1_len, n1);
@@ -741,7 +697,7 @@ static void sticky_errors(void **state)
         {"first failure kept", first_failure_kept, FRM_E_ARGUMENT,
          "initializer 'w': dimension 1 is negative (-3)"},
     };
-    const char *dir = subdir("sticky");
+    const char *dir = tu_subdir("sticky");
     for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
         print_message("case: %s\n", calls[i].what);
         frmi_onnx_builder *b = frmi_onnx_builder_new("g", 17);
@@ -755,7 +711,7 @@ static void sticky_errors(void **state)
         frmi_onnx_attr_int(NULL, "a", 1);
 
         frm_error err;
-        const char *path = join(dir, "model.onnx");
+        const char *path = tu_join(dir, "model.onnx");
         assert_int_equal(frmi_onnx_write(b, path, NULL, &err), calls[i].code);
         assert_int_equal(err.code, calls[i].code);
         assert_string_equal(err.message, calls[i].message);
@@ -774,30 +730,30 @@ static void sticky_errors(void **state)
     /* failures at creation come back from the write */
     frm_error err;
     frmi_onnx_builder *b = frmi_onnx_builder_new(NULL, 17);
-    assert_int_equal(frmi_onnx_write(b, join(dir, "m.onnx"), NULL, &err), FRM_E_ARGUMENT);
+    assert_int_equal(frmi_onnx_write(b, tu_join(dir, "m.onnx"), NULL, &err), FRM_E_ARGUMENT);
     assert_string_equal(err.message, "graph name is NULL");
     frmi_onnx_builder_free(b);
     b = frmi_onnx_builder_new("g", 0);
-    assert_int_equal(frmi_onnx_write(b, join(dir, "m.onnx"), NULL, &err), FRM_E_ARGUMENT);
+    assert_int_equal(frmi_onnx_write(b, tu_join(dir, "m.onnx"), NULL, &err), FRM_E_ARGUMENT);
     assert_string_equal(err.message, "graph 'g': opset 0 is not positive");
     frmi_onnx_builder_free(b);
     assert_int_equal(count_entries(dir), 0);
 
     /* bad arguments to the write itself */
-    assert_int_equal(frmi_onnx_write(NULL, join(dir, "m.onnx"), NULL, &err), FRM_E_ARGUMENT);
+    assert_int_equal(frmi_onnx_write(NULL, tu_join(dir, "m.onnx"), NULL, &err), FRM_E_ARGUMENT);
     b = frmi_onnx_builder_new("g", 17);
     assert_int_equal(frmi_onnx_write(b, NULL, NULL, &err), FRM_E_ARGUMENT);
     assert_int_equal(frmi_onnx_serialize(b, NULL, NULL, &err), FRM_E_ARGUMENT);
     /* an error passed back leaves the builder usable */
-    assert_int_equal(frmi_onnx_write(b, join(dir, "m.onnx"), NULL, &err), FRM_OK);
+    assert_int_equal(frmi_onnx_write(b, tu_join(dir, "m.onnx"), NULL, &err), FRM_OK);
     frmi_onnx_builder_free(b);
 }
 
 static void atomic_writes(void **state)
 {
     (void)state;
-    const char *dir = subdir("atomic");
-    const char *path = join(dir, "model.onnx");
+    const char *dir = tu_subdir("atomic");
+    const char *path = tu_join(dir, "model.onnx");
     frm_error err;
 
     /* an old file is replaced whole, and nothing else is left behind */
@@ -812,7 +768,7 @@ static void atomic_writes(void **state)
     uint8_t *bytes;
     size_t len, file_len;
     assert_int_equal(frmi_onnx_serialize(b, &bytes, &len, &err), FRM_OK);
-    uint8_t *file = read_all(path, &file_len);
+    uint8_t *file = tu_read_bytes(path, &file_len);
     assert_int_equal(file_len, len);
     assert_memory_equal(file, bytes, len);
     free(file);
@@ -831,23 +787,23 @@ static void atomic_writes(void **state)
     assert_int_equal(chdir(dir), 0);
     assert_int_equal(frmi_onnx_write(b, "rel.onnx", NULL, &err), FRM_OK);
     assert_int_equal(chdir(cwd), 0);
-    file = read_all(join(dir, "rel.onnx"), &file_len);
+    file = tu_read_bytes(tu_join(dir, "rel.onnx"), &file_len);
     assert_non_null(file);
     assert_int_equal(file_len, len);
     free(file);
     assert_int_equal(count_entries(dir), 2);
 
     /* a folder that does not exist: an I/O error naming the path */
-    const char *missing = join(dir, "no/such/folder/model.onnx");
+    const char *missing = tu_join(dir, "no/such/folder/model.onnx");
     assert_int_equal(frmi_onnx_write(b, missing, NULL, &err), FRM_E_IO);
     assert_int_equal(err.code, FRM_E_IO);
     assert_contains(err.message, missing);
     assert_contains(err.message, "No such file or directory");
 
     /* the target is a folder: the rename fails and the temporary goes */
-    const char *folder = join(dir, "folder.onnx");
+    const char *folder = tu_join(dir, "folder.onnx");
     assert_int_equal(mkdir(folder, 0777), 0);
-    const char *inside = join(folder, "x");
+    const char *inside = tu_join(folder, "x");
     f = fopen(inside, "wb");
     assert_non_null(f);
     fclose(f);
@@ -863,7 +819,7 @@ static void atomic_writes(void **state)
 static void external_data(void **state)
 {
     (void)state;
-    const char *dir = subdir("external");
+    const char *dir = tu_subdir("external");
     frmi_onnx_builder *b = frmi_onnx_builder_new("ext", 17);
     const int64_t big_dims[] = {50, 100}, small_dims[] = {10}, i64_dims[] = {3000};
     float *big = frmi_onnx_initializer_f32_fill(b, "big", 2, big_dims);
@@ -888,14 +844,14 @@ static void external_data(void **state)
     frm_error err;
     assert_int_equal(frmi_onnx_serialize(b, &before, &before_len, &err), FRM_OK);
 
-    const char *path = join(dir, "m.onnx");
+    const char *path = tu_join(dir, "m.onnx");
     frmi_onnx_write_options opt = {"m.weights", 1024};
     assert_int_equal(frmi_onnx_write(b, path, &opt, &err), FRM_OK);
     assert_int_equal(count_entries(dir), 2);
 
     /* the data file: big at 0, exact at 20480, ids at 24576 (4096-aligned) */
     size_t data_len;
-    uint8_t *data = read_all(join(dir, "m.weights"), &data_len);
+    uint8_t *data = tu_read_bytes(tu_join(dir, "m.weights"), &data_len);
     assert_non_null(data);
     assert_int_equal(data_len, 24576 + 24000);
     assert_memory_equal(data, big, 20000);
@@ -906,7 +862,7 @@ static void external_data(void **state)
     assert_memory_equal(data + 24576, ids, 24000);
 
     size_t len;
-    uint8_t *bytes = read_all(path, &len);
+    uint8_t *bytes = tu_read_bytes(path, &len);
     assert_non_null(bytes);
     Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, bytes);
     assert_non_null(m);
@@ -945,20 +901,20 @@ static void external_data(void **state)
     free(after);
 
     /* writing the same again gives the same two files */
-    const char *path2 = join(dir, "m2.onnx");
+    const char *path2 = tu_join(dir, "m2.onnx");
     frmi_onnx_write_options opt2 = {"m2.weights", 1024};
     assert_int_equal(frmi_onnx_write(b, path2, &opt2, &err), FRM_OK);
     size_t d2_len;
-    uint8_t *d2 = read_all(join(dir, "m2.weights"), &d2_len);
+    uint8_t *d2 = tu_read_bytes(tu_join(dir, "m2.weights"), &d2_len);
     assert_int_equal(d2_len, 24576 + 24000);
     free(d2);
 
     /* no initializer large enough: no data file, raw data inline */
-    const char *path3 = join(dir, "m3.onnx");
+    const char *path3 = tu_join(dir, "m3.onnx");
     frmi_onnx_write_options opt3 = {"m3.weights", 1 << 20};
     assert_int_equal(frmi_onnx_write(b, path3, &opt3, &err), FRM_OK);
-    assert_false(exists(join(dir, "m3.weights")));
-    bytes = read_all(path3, &len);
+    assert_false(exists(tu_join(dir, "m3.weights")));
+    bytes = tu_read_bytes(path3, &len);
     assert_int_equal(len, before_len);
     assert_memory_equal(bytes, before, len);
     free(bytes);
@@ -968,14 +924,14 @@ static void external_data(void **state)
     const char *bad_names[] = {"sub/w.bin", "/tmp/w.bin", "", ".", "..", "m4.onnx"};
     for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
         frmi_onnx_write_options o = {bad_names[i], 0};
-        assert_int_equal(frmi_onnx_write(b, join(dir, "m4.onnx"), &o, &err), FRM_E_ARGUMENT);
+        assert_int_equal(frmi_onnx_write(b, tu_join(dir, "m4.onnx"), &o, &err), FRM_E_ARGUMENT);
         assert_contains(err.message, bad_names[i]);
     }
     assert_int_equal(count_entries(dir), 5);
 
     /* the data file cannot be created: nothing is written */
     frmi_onnx_write_options o = {"w.bin", 0};
-    assert_int_equal(frmi_onnx_write(b, join(dir, "none/m.onnx"), &o, &err), FRM_E_IO);
+    assert_int_equal(frmi_onnx_write(b, tu_join(dir, "none/m.onnx"), &o, &err), FRM_E_IO);
     assert_contains(err.message, "none/w.bin");
     assert_int_equal(count_entries(dir), 5);
 
@@ -988,7 +944,7 @@ static void external_data(void **state)
 static void large_initializer(void **state)
 {
     (void)state;
-    const char *dir = subdir("large");
+    const char *dir = tu_subdir("large");
     frmi_onnx_builder *b = frmi_onnx_builder_new("large", 17);
     const int64_t d[] = {5000, 5000};
     float *w = frmi_onnx_initializer_f32_fill(b, "w", 2, d);
@@ -996,7 +952,7 @@ static void large_initializer(void **state)
     for (size_t i = 0; i < 25000000; i++)
         w[i] = (float)(i % 1000);
     frm_error err;
-    const char *path = join(dir, "large.onnx");
+    const char *path = tu_join(dir, "large.onnx");
     assert_int_equal(frmi_onnx_write(b, path, NULL, &err), FRM_OK);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
@@ -1004,13 +960,13 @@ static void large_initializer(void **state)
     remove(path);
     frmi_onnx_write_options opt = {"large.bin", 4096};
     assert_int_equal(frmi_onnx_write(b, path, &opt, &err), FRM_OK);
-    assert_int_equal(stat(join(dir, "large.bin"), &st), 0);
+    assert_int_equal(stat(tu_join(dir, "large.bin"), &st), 0);
     assert_int_equal(st.st_size, 100000000);
     assert_int_equal(stat(path, &st), 0);
     assert_true(st.st_size < 1000);
     frmi_onnx_builder_free(b);
     remove(path);
-    remove(join(dir, "large.bin"));
+    remove(tu_join(dir, "large.bin"));
 }
 
 static void onnx_checker_accepts(void **state)
@@ -1020,19 +976,19 @@ static void onnx_checker_accepts(void **state)
         print_message("no Python with the onnx package: skipping onnx.checker\n");
         skip();
     }
-    const char *dir = subdir("checker");
+    const char *dir = tu_subdir("checker");
     frmi_onnx_builder *b = build_cnn();
     frm_error err;
-    const char *path = join(dir, "cnn.onnx");
+    const char *path = tu_join(dir, "cnn.onnx");
     assert_int_equal(frmi_onnx_write(b, path, NULL, &err), FRM_OK);
     python_check_cnn(path);
 
     /* conv.w (432 bytes) and fc.w (160 bytes) go to the data file */
-    const char *ext_path = join(dir, "cnn_ext.onnx");
+    const char *ext_path = tu_join(dir, "cnn_ext.onnx");
     frmi_onnx_write_options opt = {"cnn_ext.data", 100};
     assert_int_equal(frmi_onnx_write(b, ext_path, &opt, &err), FRM_OK);
     size_t len;
-    uint8_t *data = read_all(join(dir, "cnn_ext.data"), &len);
+    uint8_t *data = tu_read_bytes(tu_join(dir, "cnn_ext.data"), &len);
     assert_non_null(data);
     assert_int_equal(len, 4096 + 160);
     free(data);

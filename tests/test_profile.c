@@ -18,7 +18,7 @@
  * Malformed files are checked through the library and through the CLI:
  * both must name the file and what is wrong with it, never crash.
  */
-#include "testutil.h"
+#include "testutil_onnx.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -29,51 +29,8 @@
 
 #include "onnx/onnx.pb-c.h"
 #include "onnx/infer.h"
-#include "onnx/writer.h"
-
-enum { T_FLOAT = 1, T_INT64 = 7 };
-
-#define DIMS(...) ((const int64_t[]){ __VA_ARGS__ })
-#define NDIMS(...) ((int)(sizeof(DIMS(__VA_ARGS__)) / sizeof(int64_t)))
-#define INTS(...) NDIMS(__VA_ARGS__), DIMS(__VA_ARGS__)
 
 /* --- helpers ------------------------------------------------------------- */
-
-/* tu_tmpdir()/name in a static buffer reused eight calls later. */
-static const char *tmp_path(const char *name)
-{
-    static char bufs[8][4200];
-    static size_t n;
-    char *p = bufs[n++ % 8];
-    snprintf(p, sizeof bufs[0], "%s/%s", tu_tmpdir(), name);
-    return p;
-}
-
-/* A fresh folder tu_tmpdir()/name (path reused eight calls later). */
-static const char *subdir(const char *name)
-{
-    const char *d = tmp_path(name);
-    assert_int_equal(mkdir(d, 0777), 0);
-    return d;
-}
-
-static frmi_onnx_builder *model(int64_t opset)
-{
-    frmi_onnx_builder *b = frmi_onnx_builder_new("g", opset);
-    assert_non_null(b);
-    return b;
-}
-
-static void input(frmi_onnx_builder *b, const char *name, int rank, const int64_t *dims)
-{
-    frmi_onnx_input(b, name, T_FLOAT, rank, dims, NULL);
-}
-
-/* A graph output whose type has no shape: inference fills it in. */
-static void output(frmi_onnx_builder *b, const char *name)
-{
-    frmi_onnx_output(b, name, T_FLOAT, -1, NULL, NULL);
-}
 
 /* A float initializer of zeros. */
 static void weight(frmi_onnx_builder *b, const char *name, int rank, const int64_t *dims)
@@ -81,148 +38,24 @@ static void weight(frmi_onnx_builder *b, const char *name, int rank, const int64
     frmi_onnx_initializer_f32(b, name, rank, dims, NULL);
 }
 
-/*
- * A node named `name` with space-separated input and output names ("-" is
- * an omitted input).  Outputs are not declared graph outputs: the caller
- * does that, since graph outputs stay live in the peak computation.
- */
-static frmi_onnx_node *node(frmi_onnx_builder *b, const char *op, const char *name,
-                            const char *ins, const char *outs)
+/* Node `name` is known, its first output has the dims (...), and its
+ * counts are macs / flops. */
+#define expect_node_counts(p, name, macs, flops, ...) \
+    expect_node_counts_at((p), (name), (macs), (flops), INTS(__VA_ARGS__), __FILE__, __LINE__)
+#define expect_node_counts_scalar(p, name, macs, flops) \
+    expect_node_counts_at((p), (name), (macs), (flops), 0, NULL, __FILE__, __LINE__)
+static void expect_node_counts_at(const frm_profile *p, const char *name, uint64_t macs,
+                                  uint64_t flops, int rank, const int64_t *dims, const char *file,
+                                  int line)
 {
-    char buf[2][512];
-    const char *in[8], *out[8];
-    int n_in = 0, n_out = 0;
-    char *tok;
-
-    snprintf(buf[0], sizeof buf[0], "%s", ins);
-    snprintf(buf[1], sizeof buf[1], "%s", outs);
-    for (tok = strtok(buf[0], " "); tok && n_in < 8; tok = strtok(NULL, " "))
-        in[n_in++] = strcmp(tok, "-") == 0 ? "" : tok;
-    for (tok = strtok(buf[1], " "); tok && n_out < 8; tok = strtok(NULL, " "))
-        out[n_out++] = tok;
-    frmi_onnx_node *n = frmi_onnx_node_add(b, op, name, n_in, in, n_out, out);
-    assert_non_null(n);
-    return n;
-}
-
-/* Writes the model to tu_tmpdir()/file (optionally with external data),
- * frees the builder, returns the path. */
-static const char *save_opt(frmi_onnx_builder *b, const char *path,
-                            const frmi_onnx_write_options *wo)
-{
-    frm_error err;
-    frm_code rc = frmi_onnx_write(b, path, wo, &err);
-    frmi_onnx_builder_free(b);
-    if (rc != FRM_OK)
-        fail_msg("write %s: %s", path, err.message);
-    return path;
-}
-
-static const char *save(frmi_onnx_builder *b, const char *file)
-{
-    return save_opt(b, tmp_path(file), NULL);
-}
-
-static frm_profile *profile_path(const char *path, const frm_profile_options *opt)
-{
-    frm_error err;
-    frm_profile *p = NULL;
-    frm_code rc = frm_profile_file(path, opt, &p, &err);
-    if (rc != FRM_OK)
-        fail_msg("profile %s: %s", path, err.message);
-    assert_non_null(p);
-    return p;
-}
-
-/* Saves the model and profiles it per node with symbolic dims = batch. */
-static frm_profile *profile_batch(frmi_onnx_builder *b, const char *file, int64_t batch)
-{
-    frm_profile_options opt = FRM_PROFILE_OPTIONS_INIT;
-    opt.per_node = 1;
-    opt.batch = batch;
-    return profile_path(save(b, file), &opt);
-}
-
-static frm_profile *profile(frmi_onnx_builder *b, const char *file)
-{
-    return profile_batch(b, file, 1);
-}
-
-static const char *reason_of(const frm_profile *p, const char *name)
-{
-    for (size_t i = 0; i < p->n_unknown; i++)
-        if (strcmp(p->unknown[i].name, name) == 0)
-            return p->unknown[i].reason;
-    return NULL;
-}
-
-static const frm_node_profile *find_node(const frm_profile *p, const char *name)
-{
-    for (size_t i = 0; i < p->n_nodes; i++)
-        if (p->nodes[i].name && strcmp(p->nodes[i].name, name) == 0)
-            return &p->nodes[i];
-    fail_msg("no node '%s'", name);
-    return NULL;
-}
-
-static const frm_op_total *find_op(const frm_profile *p, const char *op)
-{
-    for (size_t i = 0; i < p->n_ops; i++)
-        if (strcmp(p->ops[i].op, op) == 0)
-            return &p->ops[i];
-    fail_msg("no op '%s'", op);
-    return NULL;
-}
-
-static void same_dims(const frm_tensor_shape *t, int rank, const int64_t *dims, const char *what,
-                      const char *file, int line)
-{
-    int ok = t->rank == rank;
-    for (int i = 0; ok && i < rank; i++)
-        ok = t->dims[i] == dims[i];
-    if (ok)
-        return;
-    print_error("%s:%d: %s: rank %d [", file, line, what, t->rank);
-    for (int i = 0; i < t->rank; i++)
-        print_error("%s%lld", i ? "," : "", (long long)t->dims[i]);
-    print_error("], expected rank %d [", rank);
-    for (int i = 0; i < rank; i++)
-        print_error("%s%lld", i ? "," : "", (long long)dims[i]);
-    print_error("]\n");
-    _fail(file, line);
-}
-
-/* Node `name` is known, its first output has the dims, and its counts are
- * macs / flops. */
-#define expect_node(p, name, macs, flops, ...) \
-    expect_node_at((p), (name), (macs), (flops), INTS(__VA_ARGS__), __FILE__, __LINE__)
-#define expect_node_scalar(p, name, macs, flops) \
-    expect_node_at((p), (name), (macs), (flops), 0, NULL, __FILE__, __LINE__)
-static void expect_node_at(const frm_profile *p, const char *name, uint64_t macs, uint64_t flops,
-                           int rank, const int64_t *dims, const char *file, int line)
-{
-    const frm_node_profile *n = find_node(p, name);
-    if (!n->known) {
-        print_error("%s:%d: node %s unknown: %s\n", file, line, name, reason_of(p, name));
-        _fail(file, line);
-    }
-    same_dims(&n->output, rank, dims, name, file, line);
+    tu_expect_node(p, name, T_ANY, rank, dims, file, line);
+    const frm_node_profile *n = tu_find_node(p, name);
     if (n->macs != macs || n->flops != flops) {
         print_error("%s:%d: node %s: macs %llu flops %llu, expected macs %llu flops %llu\n", file,
                     line, name, (unsigned long long)n->macs, (unsigned long long)n->flops,
                     (unsigned long long)macs, (unsigned long long)flops);
         _fail(file, line);
     }
-}
-
-/* Node `name` is unknown, with a reason containing `text`. */
-static void expect_unknown(const frm_profile *p, const char *name, const char *text)
-{
-    const frm_node_profile *n = find_node(p, name);
-    const char *reason = reason_of(p, name);
-    assert_false(n->known);
-    assert_non_null(reason);
-    assert_contains(reason, text);
 }
 
 static void write_bytes(const char *path, const void *data, size_t len)
@@ -232,22 +65,6 @@ static void write_bytes(const char *path, const void *data, size_t len)
     if (len)
         assert_int_equal(fwrite(data, 1, len, f), len);
     assert_int_equal(fclose(f), 0);
-}
-
-static uint8_t *read_bytes(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    long size = ftell(f);
-    assert_true(size >= 0);
-    rewind(f);
-    uint8_t *data = malloc((size_t)size + 1);
-    assert_non_null(data);
-    assert_int_equal(fread(data, 1, (size_t)size, f), (size_t)size);
-    fclose(f);
-    *len = (size_t)size;
-    return data;
 }
 
 /*
@@ -285,13 +102,13 @@ static void expect_rejected(const char *path, frm_code code, const char *what)
 static frmi_onnx_builder *conv_model(const int64_t xd[4], const int64_t wd[4], int bias,
                                      frmi_onnx_node **conv)
 {
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", 4, xd);
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", 4, xd);
     weight(b, "w", 4, wd);
     if (bias)
         weight(b, "b", 1, &wd[0]);
-    *conv = node(b, "Conv", "conv", bias ? "x w b" : "x w", "y");
-    output(b, "y");
+    *conv = tu_node_named(b, "Conv", "conv", bias ? "x w b" : "x w", "y");
+    tu_output(b, "y");
     return b;
 }
 
@@ -300,10 +117,10 @@ static void conv_plain(void **state)
     (void)state;
     frmi_onnx_node *n;
     frmi_onnx_builder *b = conv_model(DIMS(1, 3, 8, 8), DIMS(4, 3, 3, 3), 0, &n);
-    frm_profile *p = profile(b, "conv_plain.onnx");
+    frm_profile *p = tu_profile(b, "conv_plain.onnx");
     /* out 8 - 3 + 1 = 6: Y [1,4,6,6] = 144; MACs 144 * 3*3*3 = 144*27 = 3888;
      * FLOPs 2 * 3888 = 7776 (no bias) */
-    expect_node(p, "conv", 3888, 7776, 1, 4, 6, 6);
+    expect_node_counts(p, "conv", 3888, 7776, 1, 4, 6, 6);
     assert_int_equal(p->macs, 3888);
     assert_int_equal(p->flops, 7776);
     assert_int_equal(p->params, 108);               /* 4*3*3*3 */
@@ -319,7 +136,7 @@ static void conv_plain(void **state)
     assert_string_equal(p->inputs[0].name, "x");
     assert_int_equal(p->inputs[0].elem_type, T_FLOAT);
     assert_int_equal(p->n_outputs, 1);
-    same_dims(&p->outputs[0], INTS(1, 4, 6, 6), "y", __FILE__, __LINE__);
+    assert_shape(&p->outputs[0], T_ANY, 1, 4, 6, 6);
     assert_int_equal(p->n_ops, 1);
     assert_string_equal(p->ops[0].op, "Conv");
     assert_int_equal(p->ops[0].count, 1);
@@ -333,22 +150,22 @@ static void conv_bias(void **state)
     (void)state;
     frmi_onnx_node *n;
     frmi_onnx_builder *b = conv_model(DIMS(1, 3, 8, 8), DIMS(4, 3, 3, 3), 1, &n);
-    frm_profile *p = profile(b, "conv_bias.onnx");
+    frm_profile *p = tu_profile(b, "conv_bias.onnx");
     /* as conv_plain, plus one add per output element: 7776 + 144 = 7920 */
-    expect_node(p, "conv", 3888, 7920, 1, 4, 6, 6);
+    expect_node_counts(p, "conv", 3888, 7920, 1, 4, 6, 6);
     assert_int_equal(p->flops, 7920);
     assert_int_equal(p->params, 112);               /* 108 + 4 */
     assert_int_equal(p->weights_bytes, 448);        /* 112 * 4 */
     frm_profile_free(p);
 
     /* an omitted bias ("") is no bias: FLOPs 2 * 3888 = 7776 */
-    b = model(17);
-    input(b, "x", INTS(1, 3, 8, 8));
+    b = tu_model(17);
+    tu_input(b, "x", INTS(1, 3, 8, 8));
     weight(b, "w", INTS(4, 3, 3, 3));
-    node(b, "Conv", "conv", "x w -", "y");
-    output(b, "y");
-    p = profile(b, "conv_no_bias.onnx");
-    expect_node(p, "conv", 3888, 7776, 1, 4, 6, 6);
+    tu_node_named(b, "Conv", "conv", "x w -", "y");
+    tu_output(b, "y");
+    p = tu_profile(b, "conv_no_bias.onnx");
+    expect_node_counts(p, "conv", 3888, 7776, 1, 4, 6, 6);
     frm_profile_free(p);
 }
 
@@ -360,11 +177,11 @@ static void conv_stride_pads(void **state)
     frmi_onnx_attr_ints(n, "strides", INTS(2, 2));
     /* begin H 1, begin W 0, end H 2, end W 1 */
     frmi_onnx_attr_ints(n, "pads", INTS(1, 0, 2, 1));
-    frm_profile *p = profile(b, "conv_stride.onnx");
+    frm_profile *p = tu_profile(b, "conv_stride.onnx");
     /* H: floor((8 + 1 + 2 - 3) / 2) + 1 = 4 + 1 = 5;
      * W: floor((8 + 0 + 1 - 3) / 2) + 1 = 3 + 1 = 4;
      * Y [1,6,5,4] = 120; MACs 120 * 27 = 3240 */
-    expect_node(p, "conv", 3240, 6480, 1, 6, 5, 4);
+    expect_node_counts(p, "conv", 3240, 6480, 1, 6, 5, 4);
     assert_int_equal(p->activations, 120);
     frm_profile_free(p);
 
@@ -373,8 +190,8 @@ static void conv_stride_pads(void **state)
     b = conv_model(DIMS(1, 3, 8, 8), DIMS(6, 3, 3, 3), 0, &n);
     frmi_onnx_attr_ints(n, "strides", INTS(2, 2));
     frmi_onnx_attr_ints(n, "pads", INTS(1, 1, 1, 1));
-    p = profile(b, "conv_stride_sym.onnx");
-    expect_node(p, "conv", 2592, 5184, 1, 6, 4, 4);
+    p = tu_profile(b, "conv_stride_sym.onnx");
+    expect_node_counts(p, "conv", 2592, 5184, 1, 6, 4, 4);
     frm_profile_free(p);
 }
 
@@ -384,10 +201,10 @@ static void conv_dilation(void **state)
     frmi_onnx_node *n;
     frmi_onnx_builder *b = conv_model(DIMS(1, 3, 8, 8), DIMS(2, 3, 3, 3), 0, &n);
     frmi_onnx_attr_ints(n, "dilations", INTS(2, 2));
-    frm_profile *p = profile(b, "conv_dilation.onnx");
+    frm_profile *p = tu_profile(b, "conv_dilation.onnx");
     /* keff = (3 - 1) * 2 + 1 = 5; out 8 - 5 + 1 = 4; Y [1,2,4,4] = 32;
      * MACs 32 * 27 = 864 (dilation does not change the products per output) */
-    expect_node(p, "conv", 864, 1728, 1, 2, 4, 4);
+    expect_node_counts(p, "conv", 864, 1728, 1, 2, 4, 4);
     frm_profile_free(p);
 }
 
@@ -398,9 +215,9 @@ static void conv_grouped(void **state)
     frmi_onnx_builder *b = conv_model(DIMS(1, 4, 6, 6), DIMS(8, 2, 3, 3), 0, &n);
     frmi_onnx_attr_int(n, "group", 2);
     frmi_onnx_attr_ints(n, "pads", INTS(1, 1, 1, 1));
-    frm_profile *p = profile(b, "conv_group.onnx");
+    frm_profile *p = tu_profile(b, "conv_group.onnx");
     /* out 6 + 2 - 3 + 1 = 6; Y [1,8,6,6] = 288; MACs 288 * (4/2)*3*3 = 288*18 = 5184 */
-    expect_node(p, "conv", 5184, 10368, 1, 8, 6, 6);
+    expect_node_counts(p, "conv", 5184, 10368, 1, 8, 6, 6);
     assert_int_equal(p->params, 144);               /* 8*2*3*3 */
     frm_profile_free(p);
 }
@@ -412,9 +229,9 @@ static void conv_depthwise(void **state)
     frmi_onnx_builder *b = conv_model(DIMS(1, 4, 6, 6), DIMS(4, 1, 3, 3), 0, &n);
     frmi_onnx_attr_int(n, "group", 4);
     frmi_onnx_attr_ints(n, "pads", INTS(1, 1, 1, 1));
-    frm_profile *p = profile(b, "conv_dw.onnx");
+    frm_profile *p = tu_profile(b, "conv_dw.onnx");
     /* Y [1,4,6,6] = 144; MACs 144 * (4/4)*3*3 = 144*9 = 1296 */
-    expect_node(p, "conv", 1296, 2592, 1, 4, 6, 6);
+    expect_node_counts(p, "conv", 1296, 2592, 1, 4, 6, 6);
     assert_int_equal(p->params, 36);                /* 4*1*3*3 */
     frm_profile_free(p);
 }
@@ -426,25 +243,25 @@ static void conv_auto_pad(void **state)
     frmi_onnx_builder *b = conv_model(DIMS(1, 2, 7, 7), DIMS(3, 2, 3, 3), 0, &n);
     frmi_onnx_attr_string(n, "auto_pad", "SAME_UPPER");
     frmi_onnx_attr_ints(n, "strides", INTS(2, 2));
-    frm_profile *p = profile(b, "conv_same.onnx");
+    frm_profile *p = tu_profile(b, "conv_same.onnx");
     /* SAME: out = ceil(7 / 2) = 4; Y [1,3,4,4] = 48; MACs 48 * 2*3*3 = 48*18 = 864 */
-    expect_node(p, "conv", 864, 1728, 1, 3, 4, 4);
+    expect_node_counts(p, "conv", 864, 1728, 1, 3, 4, 4);
     frm_profile_free(p);
 
     b = conv_model(DIMS(1, 2, 7, 7), DIMS(3, 2, 3, 3), 0, &n);
     frmi_onnx_attr_string(n, "auto_pad", "VALID");
     frmi_onnx_attr_ints(n, "strides", INTS(2, 2));
-    p = profile(b, "conv_valid.onnx");
+    p = tu_profile(b, "conv_valid.onnx");
     /* VALID: out = floor((7 - 3) / 2) + 1 = 3; Y [1,3,3,3] = 27; MACs 27 * 18 = 486 */
-    expect_node(p, "conv", 486, 972, 1, 3, 3, 3);
+    expect_node_counts(p, "conv", 486, 972, 1, 3, 3, 3);
     frm_profile_free(p);
 
     /* SAME_LOWER gives the same size as SAME_UPPER: ceil(7 / 2) = 4 */
     b = conv_model(DIMS(1, 2, 7, 7), DIMS(3, 2, 3, 3), 0, &n);
     frmi_onnx_attr_string(n, "auto_pad", "SAME_LOWER");
     frmi_onnx_attr_ints(n, "strides", INTS(2, 2));
-    p = profile(b, "conv_same_lower.onnx");
-    expect_node(p, "conv", 864, 1728, 1, 3, 4, 4);
+    p = tu_profile(b, "conv_same_lower.onnx");
+    expect_node_counts(p, "conv", 864, 1728, 1, 3, 4, 4);
     frm_profile_free(p);
 }
 
@@ -453,9 +270,9 @@ static void conv_1x1(void **state)
     (void)state;
     frmi_onnx_node *n;
     frmi_onnx_builder *b = conv_model(DIMS(1, 3, 8, 8), DIMS(5, 3, 1, 1), 0, &n);
-    frm_profile *p = profile(b, "conv_1x1.onnx");
+    frm_profile *p = tu_profile(b, "conv_1x1.onnx");
     /* Y [1,5,8,8] = 320; MACs 320 * 3*1*1 = 960 */
-    expect_node(p, "conv", 960, 1920, 1, 5, 8, 8);
+    expect_node_counts(p, "conv", 960, 1920, 1, 5, 8, 8);
     assert_int_equal(p->params, 15);                /* 5*3 */
     frm_profile_free(p);
 }
@@ -463,28 +280,28 @@ static void conv_1x1(void **state)
 static void conv_batch_symbolic(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
+    frmi_onnx_builder *b = tu_model(17);
     frmi_onnx_input(b, "x", T_FLOAT, INTS(-1, 3, 8, 8), (const char *const[]){ "batch", NULL, NULL, NULL });
     weight(b, "w", INTS(4, 3, 3, 3));
     weight(b, "b", INTS(4));
-    node(b, "Conv", "conv", "x w b", "y");
-    output(b, "y");
-    const char *path = save(b, "conv_batch.onnx");
+    tu_node_named(b, "Conv", "conv", "x w b", "y");
+    tu_output(b, "y");
+    const char *path = tu_save(b, "conv_batch.onnx");
 
     frm_profile_options opt = FRM_PROFILE_OPTIONS_INIT;
     opt.per_node = 1;
-    frm_profile *p = profile_path(path, &opt);
+    frm_profile *p = tu_profile_file(path, &opt);
     /* batch 1 (the default): Y [1,4,6,6] = 144; MACs 144*27 = 3888;
      * FLOPs 2*3888 + 144 = 7920 */
-    expect_node(p, "conv", 3888, 7920, 1, 4, 6, 6);
-    same_dims(&p->inputs[0], INTS(1, 3, 8, 8), "x", __FILE__, __LINE__);
+    expect_node_counts(p, "conv", 3888, 7920, 1, 4, 6, 6);
+    assert_shape(&p->inputs[0], T_ANY, 1, 3, 8, 8);
     frm_profile_free(p);
 
     opt.batch = 2;
-    p = profile_path(path, &opt);
+    p = tu_profile_file(path, &opt);
     /* batch 2: Y [2,4,6,6] = 288; MACs 288*27 = 7776; FLOPs 2*7776 + 288 = 15840 */
-    expect_node(p, "conv", 7776, 15840, 2, 4, 6, 6);
-    same_dims(&p->inputs[0], INTS(2, 3, 8, 8), "x", __FILE__, __LINE__);
+    expect_node_counts(p, "conv", 7776, 15840, 2, 4, 6, 6);
+    assert_shape(&p->inputs[0], T_ANY, 2, 3, 8, 8);
     assert_int_equal(p->macs, 7776);
     assert_int_equal(p->activations, 288);
     assert_int_equal(p->activations_peak_bytes, 1152);  /* 288 * 4 */
@@ -525,16 +342,16 @@ static void conv_input_override(void **state)
 
     frmi_onnx_node *n;
     frmi_onnx_builder *b = conv_model(DIMS(1, 3, 8, 8), DIMS(4, 3, 3, 3), 0, &n);
-    const char *path = save(b, "conv_override.onnx");
+    const char *path = tu_save(b, "conv_override.onnx");
     frm_profile_options opt = FRM_PROFILE_OPTIONS_INIT;
     opt.per_node = 1;
     opt.inputs = &shape;
     opt.n_inputs = 1;
-    frm_profile *p = profile_path(path, &opt);
+    frm_profile *p = tu_profile_file(path, &opt);
     /* x is 1x3x32x32 instead of 1x3x8x8: out 32 - 3 + 1 = 30; Y [1,4,30,30] = 3600;
      * MACs 3600 * 27 = 97200 */
-    same_dims(&p->inputs[0], INTS(1, 3, 32, 32), "x", __FILE__, __LINE__);
-    expect_node(p, "conv", 97200, 194400, 1, 4, 30, 30);
+    assert_shape(&p->inputs[0], T_ANY, 1, 3, 32, 32);
+    expect_node_counts(p, "conv", 97200, 194400, 1, 4, 30, 30);
     assert_int_equal(p->macs, 97200);
     frm_profile_free(p);
 
@@ -554,29 +371,29 @@ static void conv_input_override(void **state)
 static void conv_transpose(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 4, 5, 5));
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 4, 5, 5));
     weight(b, "w", INTS(4, 3, 3, 3));              /* Cin 4, Cout/group 3 */
     weight(b, "bias", INTS(3));
     weight(b, "wg", INTS(4, 2, 3, 3));             /* group 2: Cout = 2*2 = 4 */
-    frmi_onnx_node *n = node(b, "ConvTranspose", "up", "x w bias", "y");
+    frmi_onnx_node *n = tu_node_named(b, "ConvTranspose", "up", "x w bias", "y");
     frmi_onnx_attr_ints(n, "strides", INTS(2, 2));
     frmi_onnx_attr_ints(n, "pads", INTS(1, 1, 1, 1));
     frmi_onnx_attr_ints(n, "output_padding", INTS(1, 1));
-    n = node(b, "ConvTranspose", "upg", "x wg", "z");
+    n = tu_node_named(b, "ConvTranspose", "upg", "x wg", "z");
     frmi_onnx_attr_ints(n, "strides", INTS(2, 2));
     frmi_onnx_attr_int(n, "group", 2);
-    output(b, "y");
-    output(b, "z");
-    frm_profile *p = profile(b, "conv_t.onnx");
+    tu_output(b, "y");
+    tu_output(b, "z");
+    frm_profile *p = tu_profile(b, "conv_t.onnx");
     /* out = stride*(in - 1) + output_padding + (k - 1)*d + 1 - pad_begin - pad_end
      *     = 2*4 + 1 + 3 - 1 - 1 = 10; Y [1,3,10,10] = 300;
      * MACs = numel(X) * Cout/group*kH*kW = (1*4*5*5) * 3*3*3 = 100 * 27 = 2700;
      * FLOPs 2*2700 + 300 (bias) = 5700 */
-    expect_node(p, "up", 2700, 5700, 1, 3, 10, 10);
+    expect_node_counts(p, "up", 2700, 5700, 1, 3, 10, 10);
     /* group 2, no pads: out = 2*4 + 0 + 3 = 11; Z [1,4,11,11] = 484;
      * MACs = 100 * 2*3*3 = 1800; FLOPs 3600 */
-    expect_node(p, "upg", 1800, 3600, 1, 4, 11, 11);
+    expect_node_counts(p, "upg", 1800, 3600, 1, 4, 11, 11);
     assert_int_equal(p->macs, 4500);                /* 2700 + 1800 */
     assert_int_equal(p->flops, 9300);               /* 5700 + 3600 */
     assert_int_equal(p->activations, 784);          /* 300 + 484 */
@@ -589,28 +406,28 @@ static void conv_transpose(void **state)
 static void gemm_transposed(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "a", INTS(8, 2));                      /* transA: M 2, K 8 */
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "a", INTS(8, 2));                   /* transA: M 2, K 8 */
     weight(b, "bw", INTS(5, 8));                    /* transB: N 5, K 8 */
     weight(b, "c", INTS(5));
-    frmi_onnx_node *n = node(b, "Gemm", "fc", "a bw c", "y");
+    frmi_onnx_node *n = tu_node_named(b, "Gemm", "fc", "a bw c", "y");
     frmi_onnx_attr_int(n, "transA", 1);
     frmi_onnx_attr_int(n, "transB", 1);
-    input(b, "a2", INTS(2, 8));
+    tu_input(b, "a2", INTS(2, 8));
     weight(b, "bw2", INTS(8, 5));
-    node(b, "Gemm", "fc2", "a2 bw2", "y2");          /* no C, no transposes */
-    output(b, "y");
-    output(b, "y2");
-    frm_profile *p = profile(b, "gemm.onnx");
+    tu_node_named(b, "Gemm", "fc2", "a2 bw2", "y2");  /* no C, no transposes */
+    tu_output(b, "y");
+    tu_output(b, "y2");
+    frm_profile *p = tu_profile(b, "gemm.onnx");
     /* Y [2,5] = 10; MACs 10 * K 8 = 80; FLOPs 2*80 + 10 (C) = 170 */
-    expect_node(p, "fc", 80, 170, 2, 5);
+    expect_node_counts(p, "fc", 80, 170, 2, 5);
     /* Y2 [2,5] = 10; MACs 80; FLOPs 160 (no bias) */
-    expect_node(p, "fc2", 80, 160, 2, 5);
+    expect_node_counts(p, "fc2", 80, 160, 2, 5);
     assert_int_equal(p->macs, 160);
     assert_int_equal(p->flops, 330);
     assert_int_equal(p->params, 85);                /* 40 + 5 + 40 */
     assert_int_equal(p->activations, 20);
-    const frm_op_total *t = find_op(p, "Gemm");
+    const frm_op_total *t = tu_find_op(p, "Gemm");
     assert_int_equal(t->count, 2);
     assert_int_equal(t->macs, 160);
     assert_int_equal(t->flops, 330);
@@ -620,15 +437,15 @@ static void gemm_transposed(void **state)
 static void matmul_broadcast(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "a", INTS(2, 1, 4, 5));
-    input(b, "b", INTS(3, 5, 6));
-    node(b, "MatMul", "mm", "a b", "y");
-    output(b, "y");
-    frm_profile *p = profile(b, "matmul.onnx");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "a", INTS(2, 1, 4, 5));
+    tu_input(b, "b", INTS(3, 5, 6));
+    tu_node_named(b, "MatMul", "mm", "a b", "y");
+    tu_output(b, "y");
+    frm_profile *p = tu_profile(b, "matmul.onnx");
     /* batch dims [2,1] and [3] broadcast to [2,3]: Y [2,3,4,6] = 144;
      * MACs 2*3*4*6 * 5 = 144 * 5 = 720; FLOPs 1440 */
-    expect_node(p, "mm", 720, 1440, 2, 3, 4, 6);
+    expect_node_counts(p, "mm", 720, 1440, 2, 3, 4, 6);
     assert_int_equal(p->macs, 720);
     assert_int_equal(p->activations, 144);
     assert_int_equal(p->params, 0);                 /* no initializers */
@@ -639,23 +456,23 @@ static void matmul_broadcast(void **state)
 static void matmul_1d(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "v", INTS(5));
-    input(b, "m", INTS(5, 6));
-    input(b, "t", INTS(2, 4, 5));
-    node(b, "MatMul", "vm", "v m", "y1");
-    node(b, "MatMul", "tv", "t v", "y2");
-    node(b, "MatMul", "vv", "v v", "y3");
-    output(b, "y1");
-    output(b, "y2");
-    output(b, "y3");
-    frm_profile *p = profile(b, "matmul1d.onnx");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "v", INTS(5));
+    tu_input(b, "m", INTS(5, 6));
+    tu_input(b, "t", INTS(2, 4, 5));
+    tu_node_named(b, "MatMul", "vm", "v m", "y1");
+    tu_node_named(b, "MatMul", "tv", "t v", "y2");
+    tu_node_named(b, "MatMul", "vv", "v v", "y3");
+    tu_output(b, "y1");
+    tu_output(b, "y2");
+    tu_output(b, "y3");
+    frm_profile *p = tu_profile(b, "matmul1d.onnx");
     /* [5] x [5,6]: [1,5] x [5,6] = [1,6], 1 dropped: [6]; MACs 6 * 5 = 30 */
-    expect_node(p, "vm", 30, 60, 6);
+    expect_node_counts(p, "vm", 30, 60, 6);
     /* [2,4,5] x [5]: [2,4,5] x [5,1] = [2,4,1], 1 dropped: [2,4]; MACs 8 * 5 = 40 */
-    expect_node(p, "tv", 40, 80, 2, 4);
+    expect_node_counts(p, "tv", 40, 80, 2, 4);
     /* [5] x [5]: a scalar (numel 1); MACs 1 * 5 = 5 */
-    expect_node_scalar(p, "vv", 5, 10);
+    expect_node_counts_scalar(p, "vv", 5, 10);
     assert_int_equal(p->macs, 75);                  /* 30 + 40 + 5 */
     assert_int_equal(p->activations, 15);           /* 6 + 8 + 1 */
     frm_profile_free(p);
@@ -666,10 +483,10 @@ static void matmul_1d(void **state)
 /* x [1,2,4,4] -> Conv (w [2,2,1,1]) -> c; the caller adds the rest. */
 static frmi_onnx_builder *conv_1x1_model(void)
 {
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 2, 4, 4));
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 2, 4, 4));
     weight(b, "w", INTS(2, 2, 1, 1));
-    node(b, "Conv", "conv", "x w", "c");
+    tu_node_named(b, "Conv", "conv", "x w", "c");
     return b;
 }
 
@@ -677,8 +494,8 @@ static void params_without_bn(void **state)
 {
     (void)state;
     frmi_onnx_builder *b = conv_1x1_model();
-    output(b, "c");
-    frm_profile *p = profile(b, "params_plain.onnx");
+    tu_output(b, "c");
+    frm_profile *p = tu_profile(b, "params_plain.onnx");
     assert_int_equal(p->params, 4);                 /* 2*2*1*1 */
     assert_int_equal(p->weights_bytes, 16);         /* 4 * 4 */
     /* C [1,2,4,4] = 32; MACs 32 * 2 = 64 */
@@ -694,16 +511,16 @@ static void params_with_bn(void **state)
     weight(b, "beta", INTS(2));
     weight(b, "mean", INTS(2));
     weight(b, "var", INTS(2));
-    node(b, "BatchNormalization", "bn", "c gamma beta mean var", "y");
-    output(b, "y");
-    frm_profile *p = profile(b, "params_bn.onnx");
+    tu_node_named(b, "BatchNormalization", "bn", "c gamma beta mean var", "y");
+    tu_output(b, "y");
+    frm_profile *p = tu_profile(b, "params_bn.onnx");
     /* w 4 + gamma 2 + beta 2; mean and var are buffers */
     assert_int_equal(p->params, 8);
     /* all five initializers: (4 + 2*4) * 4 = 48 */
     assert_int_equal(p->weights_bytes, 48);
     /* conv 32*2 = 64 MACs, 128 FLOPs; BN one per element: 32 */
-    expect_node(p, "conv", 64, 128, 1, 2, 4, 4);
-    expect_node(p, "bn", 0, 32, 1, 2, 4, 4);
+    expect_node_counts(p, "conv", 64, 128, 1, 2, 4, 4);
+    expect_node_counts(p, "bn", 0, 32, 1, 2, 4, 4);
     assert_int_equal(p->flops, 160);
     assert_int_equal(p->activations, 32);           /* BN's output is not counted */
     frm_profile_free(p);
@@ -717,17 +534,17 @@ static void params_bn_shared_var(void **state)
     weight(b, "beta", INTS(2));
     weight(b, "mean", INTS(2));
     weight(b, "ones", INTS(2));
-    node(b, "BatchNormalization", "bn", "c gamma beta mean ones", "y");
-    input(b, "z", INTS(2));
-    node(b, "Mul", "scale", "z ones", "s");          /* "ones" also serves a Mul */
-    output(b, "y");
-    output(b, "s");
-    frm_profile *p = profile(b, "params_shared.onnx");
+    tu_node_named(b, "BatchNormalization", "bn", "c gamma beta mean ones", "y");
+    tu_input(b, "z", INTS(2));
+    tu_node_named(b, "Mul", "scale", "z ones", "s");  /* "ones" also serves a Mul */
+    tu_output(b, "y");
+    tu_output(b, "s");
+    frm_profile *p = tu_profile(b, "params_shared.onnx");
     /* w 4 + gamma 2 + beta 2 + ones 2 (used elsewhere, stays a parameter) = 10;
      * mean 2 excluded */
     assert_int_equal(p->params, 10);
     assert_int_equal(p->weights_bytes, 48);         /* (4 + 4*2) * 4 */
-    expect_node(p, "scale", 0, 2, 2);
+    expect_node_counts(p, "scale", 0, 2, 2);
     frm_profile_free(p);
 }
 
@@ -739,12 +556,12 @@ static void params_bn_through_identity(void **state)
     weight(b, "beta", INTS(2));
     weight(b, "mean0", INTS(2));
     weight(b, "var0", INTS(2));
-    node(b, "Identity", "id1", "mean0", "mean1");
-    node(b, "Identity", "id2", "mean1", "mean2");   /* two hops */
-    node(b, "Identity", "id3", "var0", "var1");
-    node(b, "BatchNormalization", "bn", "c gamma beta mean2 var1", "y");
-    output(b, "y");
-    frm_profile *p = profile(b, "params_identity.onnx");
+    tu_node_named(b, "Identity", "id1", "mean0", "mean1");
+    tu_node_named(b, "Identity", "id2", "mean1", "mean2");  /* two hops */
+    tu_node_named(b, "Identity", "id3", "var0", "var1");
+    tu_node_named(b, "BatchNormalization", "bn", "c gamma beta mean2 var1", "y");
+    tu_output(b, "y");
+    frm_profile *p = tu_profile(b, "params_identity.onnx");
     /* w 4 + gamma 2 + beta 2 = 8; mean0 and var0 reach BN 3/4 through Identity */
     assert_int_equal(p->params, 8);
     assert_int_equal(p->weights_bytes, 48);
@@ -757,10 +574,10 @@ static void params_bn_through_identity(void **state)
     weight(b, "beta", INTS(2));
     weight(b, "mean", INTS(2));
     weight(b, "var", INTS(2));
-    node(b, "Identity", "id", "gamma0", "gamma");
-    node(b, "BatchNormalization", "bn", "c gamma beta mean var", "y");
-    output(b, "y");
-    p = profile(b, "params_identity_gamma.onnx");
+    tu_node_named(b, "Identity", "id", "gamma0", "gamma");
+    tu_node_named(b, "BatchNormalization", "bn", "c gamma beta mean var", "y");
+    tu_output(b, "y");
+    p = tu_profile(b, "params_identity_gamma.onnx");
     assert_int_equal(p->params, 8);                 /* 4 + 2 + 2 */
     frm_profile_free(p);
 }
@@ -770,14 +587,14 @@ static void params_int64_initializer(void **state)
     (void)state;
     frmi_onnx_builder *b = conv_1x1_model();
     frmi_onnx_initializer_i64(b, "shape", INTS(2), DIMS(1, 32));
-    node(b, "Reshape", "flat", "c shape", "y");
-    output(b, "y");
-    frm_profile *p = profile(b, "params_i64.onnx");
+    tu_node_named(b, "Reshape", "flat", "c shape", "y");
+    tu_output(b, "y");
+    frm_profile *p = tu_profile(b, "params_i64.onnx");
     /* int64 "shape" is no parameter: params = w 4 */
     assert_int_equal(p->params, 4);
     /* but its bytes count: 4*4 + 2*8 = 32 */
     assert_int_equal(p->weights_bytes, 32);
-    expect_node(p, "flat", 0, 0, 1, 32);
+    expect_node_counts(p, "flat", 0, 0, 1, 32);
     frm_profile_free(p);
 }
 
@@ -786,14 +603,14 @@ static void params_int64_initializer(void **state)
 static void peak_branching(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 4, 8, 8));
-    node(b, "Relu", "a", "x", "ta");
-    node(b, "Sigmoid", "b", "ta", "tb");
-    node(b, "Tanh", "c", "ta", "tc");
-    node(b, "Add", "d", "tb tc", "td");
-    output(b, "td");
-    frm_profile *p = profile(b, "peak_branch.onnx");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 4, 8, 8));
+    tu_node_named(b, "Relu", "a", "x", "ta");
+    tu_node_named(b, "Sigmoid", "b", "ta", "tb");
+    tu_node_named(b, "Tanh", "c", "ta", "tc");
+    tu_node_named(b, "Add", "d", "tb tc", "td");
+    tu_output(b, "td");
+    frm_profile *p = tu_profile(b, "peak_branch.onnx");
     /* every tensor is 1*4*8*8 = 256 floats = 1024 B.
      *   a runs: ta live                       1024
      *   b runs: ta tb                         2048
@@ -805,21 +622,21 @@ static void peak_branching(void **state)
     assert_int_equal(p->flops, 1024);
     assert_int_equal(p->macs, 0);
     assert_int_equal(p->activations, 0);            /* no Conv/Gemm/MatMul */
-    expect_node(p, "d", 0, 256, 1, 4, 8, 8);
+    expect_node_counts(p, "d", 0, 256, 1, 4, 8, 8);
     frm_profile_free(p);
 }
 
 static void peak_frees_dead_outputs(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 256));
-    node(b, "Relu", "a", "x", "ta");
-    node(b, "Sigmoid", "dead", "ta", "td");         /* read by no one, no graph output */
-    node(b, "Tanh", "b", "ta", "tb");
-    node(b, "Neg", "y", "tb", "ty");
-    output(b, "ty");
-    frm_profile *p = profile(b, "peak_dead.onnx");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 256));
+    tu_node_named(b, "Relu", "a", "x", "ta");
+    tu_node_named(b, "Sigmoid", "dead", "ta", "td");  /* read by no one, no graph output */
+    tu_node_named(b, "Tanh", "b", "ta", "tb");
+    tu_node_named(b, "Neg", "y", "tb", "ty");
+    tu_output(b, "ty");
+    frm_profile *p = tu_profile(b, "peak_dead.onnx");
     /* each tensor 256 floats = 1024 B.
      *   a:    ta                  1024
      *   dead: ta td               2048 (peak); td has no reader -> freed: 1024
@@ -834,14 +651,14 @@ static void peak_outputs_and_double_reads(void **state)
 {
     (void)state;
     /* an intermediate tensor that is also a graph output stays live */
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 256));
-    node(b, "Relu", "a", "x", "ta");
-    node(b, "Sigmoid", "b", "ta", "tb");
-    node(b, "Neg", "c", "tb", "tc");
-    output(b, "ta");
-    output(b, "tc");
-    frm_profile *p = profile(b, "peak_output_live.onnx");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 256));
+    tu_node_named(b, "Relu", "a", "x", "ta");
+    tu_node_named(b, "Sigmoid", "b", "ta", "tb");
+    tu_node_named(b, "Neg", "c", "tb", "tc");
+    tu_output(b, "ta");
+    tu_output(b, "tc");
+    frm_profile *p = tu_profile(b, "peak_output_live.onnx");
     /* each tensor 1024 B.
      *   a: ta                1024
      *   b: ta tb             2048; ta is a graph output: kept
@@ -851,14 +668,14 @@ static void peak_outputs_and_double_reads(void **state)
     frm_profile_free(p);
 
     /* a node reading one tensor twice frees it once */
-    b = model(17);
-    input(b, "x", INTS(1, 256));
-    node(b, "Relu", "a", "x", "ta");
-    node(b, "Mul", "sq", "ta ta", "tb");
-    node(b, "Neg", "c", "tb", "tc");
-    node(b, "Abs", "d", "tc", "td");
-    output(b, "td");
-    p = profile(b, "peak_double_read.onnx");
+    b = tu_model(17);
+    tu_input(b, "x", INTS(1, 256));
+    tu_node_named(b, "Relu", "a", "x", "ta");
+    tu_node_named(b, "Mul", "sq", "ta ta", "tb");
+    tu_node_named(b, "Neg", "c", "tb", "tc");
+    tu_node_named(b, "Abs", "d", "tc", "td");
+    tu_output(b, "td");
+    p = tu_profile(b, "peak_double_read.onnx");
     /*   a:  ta               1024
      *   sq: ta tb            2048 (peak); ta freed once -> 1024
      *   c:  tb tc            2048; tb freed -> 1024
@@ -872,15 +689,15 @@ static void nodes_out_of_order(void **state)
 {
     (void)state;
     /* the file lists the consumer first; frm runs a topological order */
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 256));
-    node(b, "Neg", "last", "tb", "tc");
-    node(b, "Relu", "first", "x", "ta");
-    node(b, "Sigmoid", "middle", "ta", "tb");
-    output(b, "tc");
-    frm_profile *p = profile(b, "out_of_order.onnx");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 256));
+    tu_node_named(b, "Neg", "last", "tb", "tc");
+    tu_node_named(b, "Relu", "first", "x", "ta");
+    tu_node_named(b, "Sigmoid", "middle", "ta", "tb");
+    tu_output(b, "tc");
+    frm_profile *p = tu_profile(b, "out_of_order.onnx");
     assert_int_equal(p->partial, 0);
-    expect_node(p, "last", 0, 256, 1, 256);
+    expect_node_counts(p, "last", 0, 256, 1, 256);
     assert_int_equal(p->flops, 768);                /* 3 * 256 */
     /* order first, middle, last:
      *   first:  ta           1024
@@ -896,15 +713,15 @@ static void nodes_out_of_order(void **state)
 static void unnamed_nodes(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 4));
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 4));
     const char *in[] = { "x" }, *out[] = { "r" }, *in2[] = { "r" }, *out2[] = { "y" };
     assert_non_null(frmi_onnx_node_add(b, "Relu", NULL, 1, in, 1, out));
     assert_non_null(frmi_onnx_node_add(b, "Bogus", NULL, 1, in2, 1, out2));
-    output(b, "y");
-    frm_profile *p = profile(b, "unnamed.onnx");
+    tu_output(b, "y");
+    frm_profile *p = tu_profile(b, "unnamed.onnx");
     /* a node without a name is called "Op#index" */
-    expect_node(p, "Relu#0", 0, 4, 1, 4);
+    expect_node_counts(p, "Relu#0", 0, 4, 1, 4);
     assert_int_equal(p->n_unknown, 1);
     assert_string_equal(p->unknown[0].name, "Bogus#1");
     frm_profile_free(p);
@@ -913,28 +730,28 @@ static void unnamed_nodes(void **state)
 static void peak_and_activations(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 3, 4, 4));
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 3, 4, 4));
     weight(b, "w", INTS(2, 3, 1, 1));
     weight(b, "fw", INTS(32, 10));
     weight(b, "mw", INTS(10, 3));
-    node(b, "Conv", "conv", "x w", "c");
-    frmi_onnx_attr_int(node(b, "Flatten", "flat", "c", "f"), "axis", 1);
-    node(b, "Gemm", "fc", "f fw", "g");
-    node(b, "Relu", "relu", "g", "r");
-    node(b, "MatMul", "mm", "r mw", "y");
-    output(b, "y");
-    frm_profile *p = profile(b, "activations.onnx");
+    tu_node_named(b, "Conv", "conv", "x w", "c");
+    frmi_onnx_attr_int(tu_node_named(b, "Flatten", "flat", "c", "f"), "axis", 1);
+    tu_node_named(b, "Gemm", "fc", "f fw", "g");
+    tu_node_named(b, "Relu", "relu", "g", "r");
+    tu_node_named(b, "MatMul", "mm", "r mw", "y");
+    tu_output(b, "y");
+    frm_profile *p = tu_profile(b, "activations.onnx");
     /* conv  C [1,2,4,4] = 32,  MACs 32 * 3 = 96
      * flat  F [1,32]
      * fc    G [1,10] = 10,     MACs 10 * 32 = 320
      * relu  R [1,10]           10 FLOPs
      * mm    Y [1,3] = 3,       MACs 3 * 10 = 30 */
-    expect_node(p, "conv", 96, 192, 1, 2, 4, 4);
-    expect_node(p, "flat", 0, 0, 1, 32);
-    expect_node(p, "fc", 320, 640, 1, 10);
-    expect_node(p, "relu", 0, 10, 1, 10);
-    expect_node(p, "mm", 30, 60, 1, 3);
+    expect_node_counts(p, "conv", 96, 192, 1, 2, 4, 4);
+    expect_node_counts(p, "flat", 0, 0, 1, 32);
+    expect_node_counts(p, "fc", 320, 640, 1, 10);
+    expect_node_counts(p, "relu", 0, 10, 1, 10);
+    expect_node_counts(p, "mm", 30, 60, 1, 3);
     assert_int_equal(p->macs, 446);                 /* 96 + 320 + 30 */
     assert_int_equal(p->flops, 902);                /* 2*446 + 10 */
     /* Conv, Gemm and MatMul outputs: 32 + 10 + 3 = 45 (Flatten and Relu not counted) */
@@ -955,31 +772,31 @@ static void peak_and_activations(void **state)
 static void shape_subgraph(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(13);
+    frmi_onnx_builder *b = tu_model(13);
     frmi_onnx_input(b, "x", T_FLOAT, INTS(-1, 3, 4), (const char *const[]){ "N", NULL, NULL });
     frmi_onnx_initializer_i64(b, "zero", 0, NULL, DIMS(0));
     frmi_onnx_initializer_i64(b, "axes", INTS(1), DIMS(0));
     frmi_onnx_initializer_i64(b, "minus1", INTS(1), DIMS(-1));
     weight(b, "w", INTS(12, 5));
-    node(b, "Shape", "shape", "x", "s");
-    frmi_onnx_attr_int(node(b, "Gather", "gather", "s zero", "s0"), "axis", 0);
-    node(b, "Unsqueeze", "unsq", "s0 axes", "s0u");
-    frmi_onnx_attr_int(node(b, "Concat", "concat", "s0u minus1", "shp"), "axis", 0);
-    node(b, "Reshape", "reshape", "x shp", "r");
-    node(b, "MatMul", "mm", "r w", "y");
-    output(b, "y");
-    frm_profile *p = profile_batch(b, "shape_subgraph.onnx", 2);
+    tu_node_named(b, "Shape", "shape", "x", "s");
+    frmi_onnx_attr_int(tu_node_named(b, "Gather", "gather", "s zero", "s0"), "axis", 0);
+    tu_node_named(b, "Unsqueeze", "unsq", "s0 axes", "s0u");
+    frmi_onnx_attr_int(tu_node_named(b, "Concat", "concat", "s0u minus1", "shp"), "axis", 0);
+    tu_node_named(b, "Reshape", "reshape", "x shp", "r");
+    tu_node_named(b, "MatMul", "mm", "r w", "y");
+    tu_output(b, "y");
+    frm_profile *p = tu_profile_batch(b, "shape_subgraph.onnx", 2);
     assert_int_equal(p->n_unknown, 0);
     assert_int_equal(p->partial, 0);
     /* x [2,3,4]: Shape [3] = (2,3,4); Gather index 0: scalar 2; Unsqueeze [1] = (2);
      * Concat with (-1): [2] = (2,-1); Reshape x: [2, 24/2] = [2,12] */
-    expect_node(p, "shape", 0, 0, 3);
-    expect_node_scalar(p, "gather", 0, 0);
-    expect_node(p, "unsq", 0, 0, 1);
-    expect_node(p, "concat", 0, 0, 2);
-    expect_node(p, "reshape", 0, 0, 2, 12);
+    expect_node_counts(p, "shape", 0, 0, 3);
+    expect_node_counts_scalar(p, "gather", 0, 0);
+    expect_node_counts(p, "unsq", 0, 0, 1);
+    expect_node_counts(p, "concat", 0, 0, 2);
+    expect_node_counts(p, "reshape", 0, 0, 2, 12);
     /* MatMul [2,12] x [12,5] = [2,5] = 10; MACs 10 * 12 = 120 */
-    expect_node(p, "mm", 120, 240, 2, 5);
+    expect_node_counts(p, "mm", 120, 240, 2, 5);
     assert_int_equal(p->macs, 120);
     assert_int_equal(p->params, 60);                /* w 12*5; the int64 are not params */
     assert_int_equal(p->weights_bytes, 264);        /* 8 + 8 + 8 + 60*4 */
@@ -999,19 +816,19 @@ static void external_data(void **state)
 {
     (void)state;
     char inline_path[4200], ext_path[4200], data_path[4200];
-    const char *dir = subdir("ext");
+    const char *dir = tu_subdir("ext");
     snprintf(inline_path, sizeof inline_path, "%s/inline.onnx", dir);
     snprintf(ext_path, sizeof ext_path, "%s/ext.onnx", dir);
     snprintf(data_path, sizeof data_path, "%s/weights.bin", dir);
-    save_opt(ext_model(), inline_path, NULL);
+    tu_write_model(ext_model(), inline_path, NULL);
     frmi_onnx_write_options wo = { "weights.bin", 64 };  /* w (432 B) goes out, b (16 B) stays */
-    save_opt(ext_model(), ext_path, &wo);
+    tu_write_model(ext_model(), ext_path, &wo);
     struct stat st;
     assert_int_equal(stat(data_path, &st), 0);
     assert_int_equal(st.st_size, 432);
 
-    frm_profile *pi = profile_path(inline_path, NULL);
-    frm_profile *pe = profile_path(ext_path, NULL);
+    frm_profile *pi = tu_profile_file(inline_path, NULL);
+    frm_profile *pe = tu_profile_file(ext_path, NULL);
     assert_int_equal(pi->params, 112);              /* 108 + 4 */
     assert_int_equal(pi->weights_bytes, 448);       /* 112 * 4 */
     assert_int_equal(pe->params, pi->params);
@@ -1059,11 +876,12 @@ static frm_code profile_bytes(const char *path, const uint8_t *data, size_t len,
 static void malformed_truncated(void **state)
 {
     (void)state;
-    const char *good = save(ext_model(), "trunc_good.onnx");
+    const char *good = tu_save(ext_model(), "trunc_good.onnx");
     size_t len;
-    uint8_t *data = read_bytes(good, &len);
+    uint8_t *data = tu_read_bytes(good, &len);
+    assert_non_null(data);
     assert_true(len > 500);
-    const char *path = tmp_path("trunc.onnx");
+    const char *path = tu_path("trunc.onnx");
     int truncated = 0, failed = 0;
     frm_error err;
     for (size_t cut = 0; cut < len; cut++) {
@@ -1086,15 +904,16 @@ static void malformed_truncated(void **state)
     free(data);
 
     /* a model with weights over 32 KiB (kept in the file, not copied) */
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 64, 8, 8));
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 64, 8, 8));
     weight(b, "big", INTS(64, 64, 3, 3));           /* 36864 floats = 147456 B */
-    node(b, "Conv", "conv", "x big", "y");
-    output(b, "y");
-    good = save(b, "trunc_big_good.onnx");
-    data = read_bytes(good, &len);
+    tu_node_named(b, "Conv", "conv", "x big", "y");
+    tu_output(b, "y");
+    good = tu_save(b, "trunc_big_good.onnx");
+    data = tu_read_bytes(good, &len);
+    assert_non_null(data);
     assert_true(len > 147456);
-    frm_profile *p = profile_path(good, NULL);
+    frm_profile *p = tu_profile_file(good, NULL);
     assert_int_equal(p->params, 36864);
     assert_int_equal(p->weights_bytes, 147456);
     /* Y [1,64,6,6] = 2304; MACs 2304 * 64*3*3 = 2304 * 576 = 1327104 */
@@ -1116,18 +935,18 @@ static void malformed_garbage(void **state)
     expect_rejected(json, FRM_E_MODEL, "wire type");
 
     /* ir_version (field 1, a varint) sent as a length-delimited field */
-    const char *wrong = tmp_path("wrong_wire.onnx");
+    const char *wrong = tu_path("wrong_wire.onnx");
     write_bytes(wrong, "\x0a\x01\x41", 3);
     expect_rejected(wrong, FRM_E_MODEL, "not a valid ONNX model");
     expect_rejected(wrong, FRM_E_MODEL, "wrong type");
 
     /* a valid message with no graph */
-    const char *nograph = tmp_path("no_graph.onnx");
+    const char *nograph = tu_path("no_graph.onnx");
     write_bytes(nograph, "\x08\x08", 2);            /* ir_version = 8 */
     expect_rejected(nograph, FRM_E_MODEL, "no graph");
 
     /* random bytes must never crash */
-    const char *rnd = tmp_path("random.onnx");
+    const char *rnd = tu_path("random.onnx");
     uint8_t buf[512];
     uint32_t s = 12345;
     frm_error err;
@@ -1147,12 +966,12 @@ static void malformed_empty_and_missing(void **state)
     const char *empty = tu_write("empty.onnx", "");
     expect_rejected(empty, FRM_E_MODEL, "the file is empty");
 
-    const char *missing = tmp_path("does-not-exist.onnx");
+    const char *missing = tu_path("does-not-exist.onnx");
     expect_rejected(missing, FRM_E_IO, "cannot open");
     expect_rejected(missing, FRM_E_IO, "No such file");
 
     /* a folder is no model */
-    const char *dir = subdir("a-folder.onnx");
+    const char *dir = tu_subdir("a-folder.onnx");
     expect_rejected(dir, FRM_E_IO, "not a regular file");
 }
 
@@ -1175,7 +994,7 @@ static const char *save_edited(frmi_onnx_builder *b, const char *file,
     assert_non_null(out);
     assert_int_equal(onnx__model_proto__pack(m, out), size);
     onnx__model_proto__free_unpacked(m, NULL);
-    const char *path = tmp_path(file);
+    const char *path = tu_path(file);
     write_bytes(path, out, size);
     free(out);
     return path;
@@ -1199,22 +1018,22 @@ static void malformed_absurd_dims(void **state)
 {
     (void)state;
     /* an initializer of 2^40 x 2^40 elements */
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 1));
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 1));
     weight(b, "huge", INTS(1, 1));
-    node(b, "Add", "add", "x huge", "y");
-    output(b, "y");
+    tu_node_named(b, "Add", "add", "x huge", "y");
+    tu_output(b, "y");
     const char *path = save_edited(b, "huge_init.onnx", huge_dims);
     expect_rejected(path, FRM_E_MODEL, "initializer 'huge'");
     expect_rejected(path, FRM_E_MODEL, "more than 2^63");
 
     /* declared input dims of 2^40 x 2^40 x 2^40: the nodes are unknown, no crash */
-    b = model(17);
-    input(b, "x", INTS((int64_t)1 << 40, (int64_t)1 << 40, (int64_t)1 << 40));
-    node(b, "Relu", "relu", "x", "r");
-    node(b, "Sigmoid", "sig", "r", "y");
-    output(b, "y");
-    frm_profile *p = profile(b, "huge_input.onnx");
+    b = tu_model(17);
+    tu_input(b, "x", INTS((int64_t)1 << 40, (int64_t)1 << 40, (int64_t)1 << 40));
+    tu_node_named(b, "Relu", "relu", "x", "r");
+    tu_node_named(b, "Sigmoid", "sig", "r", "y");
+    tu_output(b, "y");
+    frm_profile *p = tu_profile(b, "huge_input.onnx");
     assert_int_equal(p->partial, 1);
     expect_unknown(p, "relu", "2^63");
     expect_unknown(p, "sig", "unknown shape");
@@ -1223,25 +1042,25 @@ static void malformed_absurd_dims(void **state)
     frm_profile_free(p);
 
     /* large but representable: 2^40 x 2^21 = 2^61 elements; counts stay exact */
-    b = model(17);
-    input(b, "x", INTS((int64_t)1 << 40, (int64_t)1 << 21));
-    node(b, "Relu", "relu", "x", "y");
-    output(b, "y");
-    p = profile(b, "large_input.onnx");
+    b = tu_model(17);
+    tu_input(b, "x", INTS((int64_t)1 << 40, (int64_t)1 << 21));
+    tu_node_named(b, "Relu", "relu", "x", "y");
+    tu_output(b, "y");
+    p = tu_profile(b, "large_input.onnx");
     assert_int_equal(p->partial, 0);
-    expect_node(p, "relu", 0, (uint64_t)1 << 61, (int64_t)1 << 40, (int64_t)1 << 21);
+    expect_node_counts(p, "relu", 0, (uint64_t)1 << 61, (int64_t)1 << 40, (int64_t)1 << 21);
     assert_int_equal(p->flops, (uint64_t)1 << 61);
     /* 2^61 floats = 2^63 bytes: beyond int64, within the uint64 total */
     assert_int_equal(p->activations_peak_bytes, (uint64_t)1 << 63);
     frm_profile_free(p);
 
     /* a Conv whose MACs pass 2^64: 2^40 x 2^21 outputs... reported unknown */
-    b = model(17);
-    input(b, "x", INTS(1, 1 << 20, (int64_t)1 << 21, (int64_t)1 << 21));
-    input(b, "w", INTS(1 << 10, 1 << 20, 1, 1));
-    node(b, "Conv", "conv", "x w", "y");
-    output(b, "y");
-    p = profile(b, "overflow_conv.onnx");
+    b = tu_model(17);
+    tu_input(b, "x", INTS(1, 1 << 20, (int64_t)1 << 21, (int64_t)1 << 21));
+    tu_input(b, "w", INTS(1 << 10, 1 << 20, 1, 1));
+    tu_node_named(b, "Conv", "conv", "x w", "y");
+    tu_output(b, "y");
+    p = tu_profile(b, "overflow_conv.onnx");
     /* Y [1, 2^10, 2^21, 2^21] = 2^52 elements; MACs 2^52 * 2^20 = 2^72 > 2^64 */
     assert_int_equal(p->partial, 1);
     expect_unknown(p, "conv", "2^64");
@@ -1252,43 +1071,43 @@ static void malformed_absurd_dims(void **state)
 static void malformed_cycle(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 4));
-    node(b, "Add", "first", "x d", "c");
-    node(b, "Add", "second", "c x", "d");
-    output(b, "d");
-    const char *path = save(b, "cycle.onnx");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 4));
+    tu_node_named(b, "Add", "first", "x d", "c");
+    tu_node_named(b, "Add", "second", "c x", "d");
+    tu_output(b, "d");
+    const char *path = tu_save(b, "cycle.onnx");
     expect_rejected(path, FRM_E_MODEL, "cycle");
     expect_rejected(path, FRM_E_MODEL, "'first' (Add)");
 
     /* a node reading its own output */
-    b = model(17);
-    input(b, "x", INTS(1, 4));
-    node(b, "Add", "self", "x s", "s");
-    output(b, "s");
-    path = save(b, "self_loop.onnx");
+    b = tu_model(17);
+    tu_input(b, "x", INTS(1, 4));
+    tu_node_named(b, "Add", "self", "x s", "s");
+    tu_output(b, "s");
+    path = tu_save(b, "self_loop.onnx");
     expect_rejected(path, FRM_E_MODEL, "cycle through node 'self'");
 }
 
 static void malformed_missing_input(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 4));
-    node(b, "Relu", "relu", "x", "r");
-    node(b, "Add", "adder", "r ghost", "y");
-    output(b, "y");
-    const char *path = save(b, "missing_input.onnx");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 4));
+    tu_node_named(b, "Relu", "relu", "x", "r");
+    tu_node_named(b, "Add", "adder", "r ghost", "y");
+    tu_output(b, "y");
+    const char *path = tu_save(b, "missing_input.onnx");
     expect_rejected(path, FRM_E_MODEL, "node 'adder' (Add) reads 'ghost'");
     expect_rejected(path, FRM_E_MODEL, "no graph input, initializer or node output");
 
     /* a graph output no node produces */
-    b = model(17);
-    input(b, "x", INTS(1, 4));
-    node(b, "Relu", "relu", "x", "r");
-    output(b, "r");
-    output(b, "phantom");
-    path = save(b, "missing_output.onnx");
+    b = tu_model(17);
+    tu_input(b, "x", INTS(1, 4));
+    tu_node_named(b, "Relu", "relu", "x", "r");
+    tu_output(b, "r");
+    tu_output(b, "phantom");
+    path = tu_save(b, "missing_output.onnx");
     expect_rejected(path, FRM_E_MODEL, "graph output 'phantom' is not produced by any node");
 }
 
@@ -1296,36 +1115,36 @@ static void malformed_name_collisions(void **state)
 {
     (void)state;
     /* two nodes write y */
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 4));
-    node(b, "Relu", "one", "x", "y");
-    node(b, "Sigmoid", "two", "x", "y");
-    output(b, "y");
-    const char *path = save(b, "two_producers.onnx");
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 4));
+    tu_node_named(b, "Relu", "one", "x", "y");
+    tu_node_named(b, "Sigmoid", "two", "x", "y");
+    tu_output(b, "y");
+    const char *path = tu_save(b, "two_producers.onnx");
     expect_rejected(path, FRM_E_MODEL, "tensor 'y' is the output of two nodes, 'one' and 'two'");
 
     /* a node writes an initializer */
-    b = model(17);
-    input(b, "x", INTS(1, 4));
+    b = tu_model(17);
+    tu_input(b, "x", INTS(1, 4));
     weight(b, "w", INTS(1, 4));
-    node(b, "Relu", "clobber", "x", "w");
-    node(b, "Add", "add", "x w", "y");
-    output(b, "y");
-    path = save(b, "writes_initializer.onnx");
+    tu_node_named(b, "Relu", "clobber", "x", "w");
+    tu_node_named(b, "Add", "add", "x w", "y");
+    tu_output(b, "y");
+    path = tu_save(b, "writes_initializer.onnx");
     expect_rejected(path, FRM_E_MODEL, "node 'clobber' writes tensor 'w', which is also a graph initializer");
 
     /* a node writes a graph input */
-    b = model(17);
-    input(b, "x", INTS(1, 4));
-    input(b, "z", INTS(1, 4));
-    node(b, "Relu", "clobber", "x", "z");
-    output(b, "z");
-    path = save(b, "writes_input.onnx");
+    b = tu_model(17);
+    tu_input(b, "x", INTS(1, 4));
+    tu_input(b, "z", INTS(1, 4));
+    tu_node_named(b, "Relu", "clobber", "x", "z");
+    tu_output(b, "z");
+    path = tu_save(b, "writes_input.onnx");
     expect_rejected(path, FRM_E_MODEL, "which is also a graph input");
 
     /* two initializers named w: the writer refuses them, so the second is
      * renamed in the serialized model */
-    b = model(17);
+    b = tu_model(17);
     weight(b, "w", INTS(4));
     frmi_onnx_initializer_f32(b, "w", INTS(4), NULL);
     frm_error err;
@@ -1335,12 +1154,12 @@ static void malformed_name_collisions(void **state)
     assert_contains(err.message, "declared twice");
     frmi_onnx_builder_free(b);
 
-    b = model(17);
-    input(b, "x", INTS(4));
+    b = tu_model(17);
+    tu_input(b, "x", INTS(4));
     weight(b, "w", INTS(4));
     weight(b, "v", INTS(4));
-    node(b, "Add", "add", "x w", "y");
-    output(b, "y");
+    tu_node_named(b, "Add", "add", "x w", "y");
+    tu_output(b, "y");
     path = save_edited(b, "two_initializers.onnx", rename_second_initializer);
     expect_rejected(path, FRM_E_MODEL, "two initializers are named 'w'");
 }
@@ -1348,19 +1167,19 @@ static void malformed_name_collisions(void **state)
 static void unsupported_op(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 8));
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 8));
     weight(b, "w", INTS(8, 4));
-    node(b, "Relu", "relu", "x", "r");
-    node(b, "FooBar", "foo", "r", "f");
-    node(b, "Relu", "after", "f", "g");
-    node(b, "MatMul", "mm", "r w", "y");
-    output(b, "g");
-    output(b, "y");
-    const char *path = save(b, "unsupported.onnx");
+    tu_node_named(b, "Relu", "relu", "x", "r");
+    tu_node_named(b, "FooBar", "foo", "r", "f");
+    tu_node_named(b, "Relu", "after", "f", "g");
+    tu_node_named(b, "MatMul", "mm", "r w", "y");
+    tu_output(b, "g");
+    tu_output(b, "y");
+    const char *path = tu_save(b, "unsupported.onnx");
     frm_profile_options opt = FRM_PROFILE_OPTIONS_INIT;
     opt.per_node = 1;
-    frm_profile *p = profile_path(path, &opt);
+    frm_profile *p = tu_profile_file(path, &opt);
     assert_int_equal(p->partial, 1);
     assert_int_equal(p->n_unknown, 2);
     assert_string_equal(p->unknown[0].name, "foo");
@@ -1373,23 +1192,23 @@ static void unsupported_op(void **state)
     expect_unknown(p, "foo", "not supported");
     expect_unknown(p, "after", "'f'");
     /* the rest is counted: Relu 8 FLOPs; MatMul [1,8] x [8,4] = [1,4], MACs 4 * 8 = 32 */
-    expect_node(p, "relu", 0, 8, 1, 8);
-    expect_node(p, "mm", 32, 64, 1, 4);
+    expect_node_counts(p, "relu", 0, 8, 1, 8);
+    expect_node_counts(p, "mm", 32, 64, 1, 4);
     assert_int_equal(p->macs, 32);
     assert_int_equal(p->flops, 72);                 /* 8 + 64 */
     assert_int_equal(p->n_nodes_total, 4);
-    assert_int_equal(find_op(p, "FooBar")->count, 1);
-    assert_int_equal(find_op(p, "Relu")->count, 2);
-    assert_int_equal(find_node(p, "foo")->output.rank, -1);
+    assert_int_equal(tu_find_op(p, "FooBar")->count, 1);
+    assert_int_equal(tu_find_op(p, "Relu")->count, 2);
+    assert_int_equal(tu_find_node(p, "foo")->output.rank, -1);
     frm_profile_free(p);
 
     /* an op in another domain is unknown too */
-    b = model(17);
-    input(b, "x", INTS(1, 8));
+    b = tu_model(17);
+    tu_input(b, "x", INTS(1, 8));
     const char *in[] = { "x" }, *out[] = { "y" };
     assert_non_null(frmi_onnx_node_add_domain(b, "com.example", "Relu", "custom", 1, in, 1, out));
-    output(b, "y");
-    p = profile(b, "custom_domain.onnx");
+    tu_output(b, "y");
+    p = tu_profile(b, "custom_domain.onnx");
     assert_int_equal(p->partial, 1);
     assert_string_equal(p->unknown[0].op, "com.example:Relu");
     assert_contains(p->unknown[0].reason, "not supported");
@@ -1410,7 +1229,7 @@ static void cli_continues_past_bad_model(void **state)
 {
     (void)state;
     frmi_onnx_node *n;
-    const char *good = save(conv_model(DIMS(1, 3, 8, 8), DIMS(4, 3, 3, 3), 0, &n), "good.onnx");
+    const char *good = tu_save(conv_model(DIMS(1, 3, 8, 8), DIMS(4, 3, 3, 3), 0, &n), "good.onnx");
     const char *bad = tu_write("bad.onnx", "this is not a model");
     tu_run r = tu_frm(NULL, NULL, "profile", good, bad, "--format", "csv", NULL);
     assert_int_equal(r.status, 1);
@@ -1451,19 +1270,19 @@ static long long int_of(json_t *o, const char *key)
 static void cli_json(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
-    input(b, "x", INTS(1, 3, 8, 8));
+    frmi_onnx_builder *b = tu_model(17);
+    tu_input(b, "x", INTS(1, 3, 8, 8));
     weight(b, "w", INTS(4, 3, 3, 3));
     weight(b, "bias", INTS(4));
-    node(b, "Conv", "conv", "x w bias", "c");
-    node(b, "Relu", "relu", "c", "r");
-    node(b, "FooBar", "foo", "r", "f");
-    output(b, "r");
-    output(b, "f");
-    const char *path = save(b, "small.onnx");
+    tu_node_named(b, "Conv", "conv", "x w bias", "c");
+    tu_node_named(b, "Relu", "relu", "c", "r");
+    tu_node_named(b, "FooBar", "foo", "r", "f");
+    tu_output(b, "r");
+    tu_output(b, "f");
+    const char *path = tu_save(b, "small.onnx");
     frm_profile_options opt = FRM_PROFILE_OPTIONS_INIT;
     opt.per_node = 1;
-    frm_profile *p = profile_path(path, &opt);
+    frm_profile *p = tu_profile_file(path, &opt);
     /* conv: C [1,4,6,6] = 144, MACs 144 * 27 = 3888, FLOPs 2*3888 + 144 = 7920;
      * relu: 144 FLOPs; foo unknown */
     assert_int_equal(p->macs, 3888);
@@ -1553,12 +1372,12 @@ static void cli_json(void **state)
 static void cli_csv_and_table(void **state)
 {
     (void)state;
-    frmi_onnx_builder *b = model(17);
+    frmi_onnx_builder *b = tu_model(17);
     frmi_onnx_input(b, "x", T_FLOAT, INTS(-1, 64), NULL);
     weight(b, "w", INTS(64, 360));
-    node(b, "MatMul", "mm", "x w", "y");
-    output(b, "y");
-    const char *path = save(b, "wide.onnx");
+    tu_node_named(b, "MatMul", "mm", "x w", "y");
+    tu_output(b, "y");
+    const char *path = tu_save(b, "wide.onnx");
 
     /* batch 2: Y [2,360] = 720; MACs 720 * 64 = 46080; FLOPs 92160;
      * params 64*360 = 23040; weights 92160 B; activations 720; peak 720*4 = 2880 B */
@@ -1613,7 +1432,7 @@ static void cli_usage_errors(void **state)
 {
     (void)state;
     frmi_onnx_node *n;
-    const char *path = save(conv_model(DIMS(1, 3, 8, 8), DIMS(4, 3, 3, 3), 0, &n), "usage.onnx");
+    const char *path = tu_save(conv_model(DIMS(1, 3, 8, 8), DIMS(4, 3, 3, 3), 0, &n), "usage.onnx");
     static const char *const cases[][3] = {
         { "--batch", "0", "--batch" },
         { "--batch", "x", "--batch" },

@@ -279,11 +279,13 @@ static frmi_infer_status check_bias(frmi_graph *g, frmi_node *n, int bi, int64_t
     return FRMI_INFER_OK;
 }
 
-/* X and W present, known, of the same rank >= 3. */
+/* X and W present, known, of the same rank >= 3, and the `group`
+ * attribute (1 when absent) positive. */
 static frmi_infer_status conv_inputs(frmi_graph *g, frmi_node *n, const conv_layout *l,
-                                     frmi_value **x, frmi_value **w)
+                                     frmi_value **x, frmi_value **w, int64_t *group)
 {
     frmi_infer_status st;
+    int r;
 
     if ((st = frmi_need(g, n, l->x, x)) != FRMI_INFER_OK)
         return st;
@@ -294,13 +296,7 @@ static frmi_infer_status conv_inputs(frmi_graph *g, frmi_node *n, const conv_lay
     if ((*w)->rank != (*x)->rank)
         return frmi_unknown(g, n, "weight has rank %d but input has rank %d", (*w)->rank,
                             (*x)->rank);
-    return FRMI_INFER_OK;
-}
-
-static frmi_infer_status read_group(frmi_graph *g, frmi_node *n, int64_t *group)
-{
-    int r = frmi_attr_int(n, "group", group);
-
+    r = frmi_attr_int(n, "group", group);
     if (r < 0)
         return frmi_unknown(g, n, "attribute 'group' is not an int");
     if (r == 0)
@@ -319,9 +315,7 @@ frmi_infer_status frmi_infer_conv(frmi_graph *g, frmi_node *n)
     int64_t group, c, m, dims[FRMI_MAX_RANK];
     int ns, i;
 
-    if ((st = conv_inputs(g, n, &l, &x, &w)) != FRMI_INFER_OK)
-        return st;
-    if ((st = read_group(g, n, &group)) != FRMI_INFER_OK)
+    if ((st = conv_inputs(g, n, &l, &x, &w, &group)) != FRMI_INFER_OK)
         return st;
     ns = x->rank - 2;
     c = x->dims[1];
@@ -355,9 +349,7 @@ frmi_infer_status frmi_infer_conv_transpose(frmi_graph *g, frmi_node *n)
     size_t n_oshape = 0;
     int ns, i, r;
 
-    if ((st = conv_inputs(g, n, &l, &x, &w)) != FRMI_INFER_OK)
-        return st;
-    if ((st = read_group(g, n, &group)) != FRMI_INFER_OK)
+    if ((st = conv_inputs(g, n, &l, &x, &w, &group)) != FRMI_INFER_OK)
         return st;
     ns = x->rank - 2;
     c = x->dims[1];

@@ -201,6 +201,32 @@ static void set_cval(frmi_graph *g, frmi_node *n, int i, const frmi_const *c)
         o->cval = c;
 }
 
+/* Output 0 gets x's type, the shape (rank, dims) and x's contents as they
+ * are: the operators that only relabel the dims of the same row-major
+ * elements (Reshape, Flatten, Squeeze, Unsqueeze, Identity). */
+static status set_out_relabelled(frmi_graph *g, frmi_node *n, const frmi_value *x, int rank,
+                                 const int64_t *dims)
+{
+    status s = set_out(g, n, 0, x->elem_type, rank, dims);
+    if (s != FRMI_INFER_OK)
+        return s;
+    const frmi_const *c = cv(x);
+    if (c)
+        set_cval(g, n, 0, c);
+    return FRMI_INFER_OK;
+}
+
+/* The element count of output 0 (of shape rank, dims) when its contents
+ * are worth computing: the node has that output and it has at most
+ * FRMI_CONST_MAX elements.  -1 otherwise. */
+static int64_t cval_numel(frmi_graph *g, frmi_node *n, int rank, const int64_t *dims)
+{
+    int64_t ne = numel(rank, dims);
+    if (ne < 0 || ne > FRMI_CONST_MAX || !frmi_out(g, n, 0))
+        return -1;
+    return ne;
+}
+
 /* Row-major strides of a shape.  They are only followed for tensors with
  * contents (at most FRMI_CONST_MAX elements, or none); past an overflow,
  * possible only for an empty tensor with huge dims, they are 0. */
@@ -321,6 +347,22 @@ static status const_ints(frmi_graph *g, frmi_node *n, int i, const char *what,
         return frmi_unknown(g, n, "%s is not an integer tensor", what);
     *vals = c->i;
     *count = c->n;
+    return FRMI_INFER_OK;
+}
+
+/* Input i as a target shape: a constant list of at most FRMI_MAX_RANK
+ * dims, none negative.  `what` names it in reasons. */
+static status const_shape(frmi_graph *g, frmi_node *n, int i, const char *what,
+                          const int64_t **shape, size_t *count)
+{
+    status s = const_ints(g, n, i, what, shape, count);
+    if (s != FRMI_INFER_OK)
+        return s;
+    if (*count > FRMI_MAX_RANK)
+        return frmi_unknown(g, n, "shape has %zu dims, above %d", *count, FRMI_MAX_RANK);
+    for (size_t k = 0; k < *count; k++)
+        if ((*shape)[k] < 0)
+            return frmi_unknown(g, n, "shape dim %zu is negative (%" PRId64 ")", k, (*shape)[k]);
     return FRMI_INFER_OK;
 }
 
@@ -469,10 +511,8 @@ static int op_float(int op, double a, double b, double *r)
 static status fold_elementwise(frmi_graph *g, frmi_node *n, int op, int out_type,
                                int rank, const int64_t *dims)
 {
-    int64_t ne = numel(rank, dims);
-    if (ne < 0 || ne > FRMI_CONST_MAX || !frmi_out(g, n, 0))
-        return FRMI_INFER_OK;
-    if (op == B_OTHER)
+    int64_t ne = cval_numel(g, n, rank, dims);
+    if (ne < 0 || op == B_OTHER)
         return FRMI_INFER_OK;
     int any_float = 0;
     for (int k = 0; k < n->n_in; k++) {
@@ -620,8 +660,8 @@ frmi_infer_status frmi_infer_where(frmi_graph *g, frmi_node *n)
     for (int k = 0; k < 3; k++)
         if (!(c[k] = cv(v[k])))
             return FRMI_INFER_OK;
-    int64_t ne = numel(rank, dims);
-    if (ne < 0 || ne > FRMI_CONST_MAX || !frmi_out(g, n, 0))
+    int64_t ne = cval_numel(g, n, rank, dims);
+    if (ne < 0)
         return FRMI_INFER_OK;
     int out_float = type ? frmi_elem_is_float(type) : c_is_float(c[1]);
     frmi_const *res = cnew(g, (size_t)ne, out_float);
@@ -832,10 +872,32 @@ static status tensor_read(frmi_graph *g, frmi_node *n, const Onnx__TensorProto *
     return FRMI_INFER_OK;
 }
 
+/*
+ * Output 0 of a Constant given as a list attribute: a FRMI_T_FLOAT or
+ * FRMI_T_INT64 scalar (rank 0, count 1) or list (rank 1).  *c gets its
+ * contents, already attached, for the caller to fill; NULL when the list
+ * is too long to keep or on a failure.
+ */
+static status constant_out(frmi_graph *g, frmi_node *n, int type, int rank, size_t count,
+                           frmi_const **c)
+{
+    int64_t len = (int64_t)count;
+    *c = NULL;
+    status s = set_out(g, n, 0, type, rank, &len);
+    if (s != FRMI_INFER_OK || count > FRMI_CONST_MAX)
+        return s;
+    *c = cnew(g, count, type == FRMI_T_FLOAT);
+    if (!*c)
+        return FRMI_INFER_NOMEM;
+    set_cval(g, n, 0, *c);
+    return FRMI_INFER_OK;
+}
+
 frmi_infer_status frmi_infer_constant(frmi_graph *g, frmi_node *n)
 {
     const Onnx__TensorProto *t;
     int64_t dims[FRMI_MAX_RANK];
+    frmi_const *c;
     int type;
     status s;
     int r;
@@ -851,15 +913,10 @@ frmi_infer_status frmi_infer_constant(frmi_graph *g, frmi_node *n)
     if ((r = frmi_attr_float(n, "value_float", &fv)) != 0) {
         if (r < 0)
             return frmi_unknown(g, n, "attribute value_float is not a float");
-        s = set_out(g, n, 0, FRMI_T_FLOAT, 0, dims);
-        if (s != FRMI_INFER_OK)
-            return s;
-        frmi_const *k = cnew(g, 1, 1);
-        if (!k)
-            return FRMI_INFER_NOMEM;
-        k->f[0] = fit_float(FRMI_T_FLOAT, fv);
-        set_cval(g, n, 0, k);
-        return FRMI_INFER_OK;
+        s = constant_out(g, n, FRMI_T_FLOAT, 0, 1, &c);
+        if (c)
+            c->f[0] = fit_float(FRMI_T_FLOAT, fv);
+        return s;
     }
 
     const float *fl;
@@ -867,49 +924,30 @@ frmi_infer_status frmi_infer_constant(frmi_graph *g, frmi_node *n)
     if ((r = frmi_attr_floats(n, "value_floats", &fl, &count)) != 0) {
         if (r < 0)
             return frmi_unknown(g, n, "attribute value_floats is not a list of floats");
-        dims[0] = (int64_t)count;
-        s = set_out(g, n, 0, FRMI_T_FLOAT, 1, dims);
-        if (s != FRMI_INFER_OK || count > FRMI_CONST_MAX)
-            return s;
-        frmi_const *k = cnew(g, count, 1);
-        if (!k)
-            return FRMI_INFER_NOMEM;
-        for (size_t e = 0; e < count; e++)
-            k->f[e] = (double)fl[e];
-        set_cval(g, n, 0, k);
-        return FRMI_INFER_OK;
+        s = constant_out(g, n, FRMI_T_FLOAT, 1, count, &c);
+        for (size_t e = 0; c && e < count; e++)
+            c->f[e] = (double)fl[e];
+        return s;
     }
 
     int64_t iv;
     if ((r = frmi_attr_int(n, "value_int", &iv)) != 0) {
         if (r < 0)
             return frmi_unknown(g, n, "attribute value_int is not an int");
-        s = set_out(g, n, 0, FRMI_T_INT64, 0, dims);
-        if (s != FRMI_INFER_OK)
-            return s;
-        frmi_const *k = cnew(g, 1, 0);
-        if (!k)
-            return FRMI_INFER_NOMEM;
-        k->i[0] = iv;
-        set_cval(g, n, 0, k);
-        return FRMI_INFER_OK;
+        s = constant_out(g, n, FRMI_T_INT64, 0, 1, &c);
+        if (c)
+            c->i[0] = iv;
+        return s;
     }
 
     const int64_t *il;
     if ((r = frmi_attr_ints(n, "value_ints", &il, &count)) != 0) {
         if (r < 0)
             return frmi_unknown(g, n, "attribute value_ints is not a list of ints");
-        dims[0] = (int64_t)count;
-        s = set_out(g, n, 0, FRMI_T_INT64, 1, dims);
-        if (s != FRMI_INFER_OK || count > FRMI_CONST_MAX)
-            return s;
-        frmi_const *k = cnew(g, count, 0);
-        if (!k)
-            return FRMI_INFER_NOMEM;
-        for (size_t e = 0; e < count; e++)
-            k->i[e] = il[e];
-        set_cval(g, n, 0, k);
-        return FRMI_INFER_OK;
+        s = constant_out(g, n, FRMI_T_INT64, 1, count, &c);
+        for (size_t e = 0; c && e < count; e++)
+            c->i[e] = il[e];
+        return s;
     }
 
     const Onnx__AttributeProto *a;
@@ -938,17 +976,12 @@ frmi_infer_status frmi_infer_constant_of_shape(frmi_graph *g, frmi_node *n)
 {
     const int64_t *shape;
     size_t count;
-    status s = const_ints(g, n, 0, "input 0 (shape)", &shape, &count);
+    status s = const_shape(g, n, 0, "input 0 (shape)", &shape, &count);
     if (s != FRMI_INFER_OK)
         return s;
-    if (count > FRMI_MAX_RANK)
-        return frmi_unknown(g, n, "shape has %zu dims, above %d", count, FRMI_MAX_RANK);
     int64_t dims[FRMI_MAX_RANK];
-    for (size_t k = 0; k < count; k++) {
-        if (shape[k] < 0)
-            return frmi_unknown(g, n, "shape dim %zu is negative (%" PRId64 ")", k, shape[k]);
+    for (size_t k = 0; k < count; k++)
         dims[k] = shape[k];
-    }
 
     /* value: a one-element tensor; float 0 when absent */
     int type = FRMI_T_FLOAT;
@@ -972,8 +1005,8 @@ frmi_infer_status frmi_infer_constant_of_shape(frmi_graph *g, frmi_node *n)
     s = set_out(g, n, 0, type, (int)count, dims);
     if (s != FRMI_INFER_OK)
         return s;
-    int64_t ne = numel((int)count, dims);
-    if (!have_value || ne < 0 || ne > FRMI_CONST_MAX || !frmi_out(g, n, 0))
+    int64_t ne = cval_numel(g, n, (int)count, dims);
+    if (!have_value || ne < 0)
         return FRMI_INFER_OK;
     int is_float = val ? c_is_float(val) : 1;
     frmi_const *c = cnew(g, (size_t)ne, is_float);
@@ -1058,13 +1091,7 @@ frmi_infer_status frmi_infer_reshape(frmi_graph *g, frmi_node *n)
         return frmi_unknown(g, n, "cannot reshape %" PRId64 " elements to %" PRId64, in_ne, rest);
     }
 
-    s = set_out(g, n, 0, x->elem_type, (int)count, dims);
-    if (s != FRMI_INFER_OK)
-        return s;
-    const frmi_const *c = cv(x);
-    if (c)
-        set_cval(g, n, 0, c);
-    return FRMI_INFER_OK;
+    return set_out_relabelled(g, n, x, (int)count, dims);
 }
 
 frmi_infer_status frmi_infer_flatten(frmi_graph *g, frmi_node *n)
@@ -1083,13 +1110,7 @@ frmi_infer_status frmi_infer_flatten(frmi_graph *g, frmi_node *n)
     dims[1] = numel(r - (int)a, x->dims + a);
     if (dims[0] < 0 || dims[1] < 0)
         return frmi_unknown(g, n, "element count overflows");
-    s = set_out(g, n, 0, x->elem_type, 2, dims);
-    if (s != FRMI_INFER_OK)
-        return s;
-    const frmi_const *c = cv(x);
-    if (c)
-        set_cval(g, n, 0, c);
-    return FRMI_INFER_OK;
+    return set_out_relabelled(g, n, x, 2, dims);
 }
 
 /* --- Concat, Split ------------------------------------------------------------ */
@@ -1143,8 +1164,8 @@ frmi_infer_status frmi_infer_concat(frmi_graph *g, frmi_node *n)
         return s;
 
     /* contents: every input constant, in one representation */
-    int64_t ne = numel(rank, dims);
-    if (ne < 0 || ne > FRMI_CONST_MAX || !frmi_out(g, n, 0))
+    int64_t ne = cval_numel(g, n, rank, dims);
+    if (ne < 0)
         return FRMI_INFER_OK;
     const frmi_const *c0 = cv(x0);
     if (!c0)
@@ -1442,18 +1463,21 @@ frmi_infer_status frmi_infer_transpose(frmi_graph *g, frmi_node *n)
     return out_walk(g, n, cv(x), rank, dims, st, 0);
 }
 
-/* The axes of Squeeze / Unsqueeze: an attribute before opset 13, an input
- * from 13.  *present says whether any were given. */
-static status squeeze_axes(frmi_graph *g, frmi_node *n, const int64_t **axes, size_t *count,
-                           int *present)
+/* The input of Squeeze / Unsqueeze, and their axes: an attribute before
+ * opset 13, an input from 13.  *present says whether any were given. */
+static status squeeze_inputs(frmi_graph *g, frmi_node *n, frmi_value **x, const int64_t **axes,
+                             size_t *count, int *present)
 {
     *axes = NULL;
     *count = 0;
     *present = 0;
+    status s = frmi_need(g, n, 0, x);
+    if (s != FRMI_INFER_OK)
+        return s;
     if (g->opset >= 13) {
         if (!has_in(g, n, 1))
             return FRMI_INFER_OK;
-        status s = const_ints(g, n, 1, "input 1 (axes)", axes, count);
+        s = const_ints(g, n, 1, "input 1 (axes)", axes, count);
         if (s == FRMI_INFER_OK)
             *present = 1;
         return s;
@@ -1468,16 +1492,13 @@ static status squeeze_axes(frmi_graph *g, frmi_node *n, const int64_t **axes, si
 frmi_infer_status frmi_infer_squeeze(frmi_graph *g, frmi_node *n)
 {
     frmi_value *x;
-    status s = frmi_need(g, n, 0, &x);
-    if (s != FRMI_INFER_OK)
-        return s;
-    int rank = x->rank;
     const int64_t *axes;
     size_t count;
     int present;
-    s = squeeze_axes(g, n, &axes, &count, &present);
+    status s = squeeze_inputs(g, n, &x, &axes, &count, &present);
     if (s != FRMI_INFER_OK)
         return s;
+    int rank = x->rank;
     int drop[FRMI_MAX_RANK] = { 0 };
     if (present) {
         if (count > (size_t)rank)
@@ -1503,28 +1524,19 @@ frmi_infer_status frmi_infer_squeeze(frmi_graph *g, frmi_node *n)
     for (int k = 0; k < rank; k++)
         if (!drop[k])
             dims[out_rank++] = x->dims[k];
-    s = set_out(g, n, 0, x->elem_type, out_rank, dims);
-    if (s != FRMI_INFER_OK)
-        return s;
-    const frmi_const *c = cv(x);
-    if (c)
-        set_cval(g, n, 0, c);
-    return FRMI_INFER_OK;
+    return set_out_relabelled(g, n, x, out_rank, dims);
 }
 
 frmi_infer_status frmi_infer_unsqueeze(frmi_graph *g, frmi_node *n)
 {
     frmi_value *x;
-    status s = frmi_need(g, n, 0, &x);
-    if (s != FRMI_INFER_OK)
-        return s;
-    int rank = x->rank;
     const int64_t *axes;
     size_t count;
     int present;
-    s = squeeze_axes(g, n, &axes, &count, &present);
+    status s = squeeze_inputs(g, n, &x, &axes, &count, &present);
     if (s != FRMI_INFER_OK)
         return s;
+    int rank = x->rank;
     if (!present)
         return frmi_unknown(g, n, g->opset >= 13 ? "input 1 (axes) missing"
                                                  : "attribute axes missing");
@@ -1544,13 +1556,7 @@ frmi_infer_status frmi_infer_unsqueeze(frmi_graph *g, frmi_node *n)
     int64_t dims[FRMI_MAX_RANK];
     for (int k = 0, j = 0; k < out_rank; k++)
         dims[k] = ins[k] ? 1 : x->dims[j++];
-    s = set_out(g, n, 0, x->elem_type, out_rank, dims);
-    if (s != FRMI_INFER_OK)
-        return s;
-    const frmi_const *c = cv(x);
-    if (c)
-        set_cval(g, n, 0, c);
-    return FRMI_INFER_OK;
+    return set_out_relabelled(g, n, x, out_rank, dims);
 }
 
 /* --- Gather, Expand ---------------------------------------------------------- */
@@ -1598,8 +1604,8 @@ frmi_infer_status frmi_infer_gather(frmi_graph *g, frmi_node *n)
         return s;
 
     const frmi_const *c = cv(x);
-    int64_t ne = numel(out_rank, dims);
-    if (!c || !ci || ne < 0 || ne > FRMI_CONST_MAX || !frmi_out(g, n, 0))
+    int64_t ne = cval_numel(g, n, out_rank, dims);
+    if (!c || !ci || ne < 0)
         return FRMI_INFER_OK;
     frmi_const *res = cnew(g, (size_t)ne, c_is_float(c));
     if (!res)
@@ -1626,14 +1632,9 @@ frmi_infer_status frmi_infer_expand(frmi_graph *g, frmi_node *n)
         return s;
     const int64_t *shape;
     size_t count;
-    s = const_ints(g, n, 1, "input 1 (shape)", &shape, &count);
+    s = const_shape(g, n, 1, "input 1 (shape)", &shape, &count);
     if (s != FRMI_INFER_OK)
         return s;
-    if (count > FRMI_MAX_RANK)
-        return frmi_unknown(g, n, "shape has %zu dims, above %d", count, FRMI_MAX_RANK);
-    for (size_t k = 0; k < count; k++)
-        if (shape[k] < 0)
-            return frmi_unknown(g, n, "shape dim %zu is negative (%" PRId64 ")", k, shape[k]);
     int rank;
     int64_t dims[FRMI_MAX_RANK];
     if (frmi_broadcast(x->rank, x->dims, (int)count, shape, &rank, dims) != 0)
@@ -1723,6 +1724,26 @@ frmi_infer_status frmi_infer_range(frmi_graph *g, frmi_node *n)
     return FRMI_INFER_OK;
 }
 
+/* Resolves the `count` axes of Pad-18 and Resize-18 against `rank` into
+ * axes[] (none out of range, none repeated). */
+static status axes_list(frmi_graph *g, frmi_node *n, const int64_t *v, size_t count, int rank,
+                        int *axes)
+{
+    if (count > (size_t)rank)
+        return frmi_unknown(g, n, "axes has %zu values for rank %d", count, rank);
+    int seen[FRMI_MAX_RANK] = { 0 };
+    for (size_t i = 0; i < count; i++) {
+        int a = frmi_axis(v[i], rank);
+        if (a < 0)
+            return frmi_unknown(g, n, "axis %" PRId64 " out of range for rank %d", v[i], rank);
+        if (seen[a])
+            return frmi_unknown(g, n, "axis %d repeated", a);
+        seen[a] = 1;
+        axes[i] = a;
+    }
+    return FRMI_INFER_OK;
+}
+
 /* --- Pad ------------------------------------------------------------------------ */
 
 frmi_infer_status frmi_infer_pad(frmi_graph *g, frmi_node *n)
@@ -1751,19 +1772,9 @@ frmi_infer_status frmi_infer_pad(frmi_graph *g, frmi_node *n)
     }
     int axes[FRMI_MAX_RANK], nax;
     if (axes_in) {
-        if (na > (size_t)rank)
-            return frmi_unknown(g, n, "axes has %zu values for rank %d", na, rank);
-        int seen[FRMI_MAX_RANK] = { 0 };
-        for (size_t i = 0; i < na; i++) {
-            int a = frmi_axis(axes_in[i], rank);
-            if (a < 0)
-                return frmi_unknown(g, n, "axis %" PRId64 " out of range for rank %d",
-                                    axes_in[i], rank);
-            if (seen[a])
-                return frmi_unknown(g, n, "axis %d repeated", a);
-            seen[a] = 1;
-            axes[i] = a;
-        }
+        s = axes_list(g, n, axes_in, na, rank, axes);
+        if (s != FRMI_INFER_OK)
+            return s;
         nax = (int)na;
     } else {
         for (int k = 0; k < rank; k++)
@@ -1818,19 +1829,9 @@ frmi_infer_status frmi_infer_resize(frmi_graph *g, frmi_node *n)
     if (r < 0)
         return frmi_unknown(g, n, "attribute axes is not a list of ints");
     if (r > 0) {
-        if (nax_attr > (size_t)rank)
-            return frmi_unknown(g, n, "axes has %zu values for rank %d", nax_attr, rank);
-        int seen[FRMI_MAX_RANK] = { 0 };
-        for (size_t i = 0; i < nax_attr; i++) {
-            int a = frmi_axis(ax[i], rank);
-            if (a < 0)
-                return frmi_unknown(g, n, "axis %" PRId64 " out of range for rank %d", ax[i],
-                                    rank);
-            if (seen[a])
-                return frmi_unknown(g, n, "axis %d repeated", a);
-            seen[a] = 1;
-            axes[i] = a;
-        }
+        s = axes_list(g, n, ax, nax_attr, rank, axes);
+        if (s != FRMI_INFER_OK)
+            return s;
         nax = (int)nax_attr;
     }
 
@@ -1949,12 +1950,9 @@ frmi_infer_status frmi_infer_identity(frmi_graph *g, frmi_node *n)
     int is_dropout = n->op && strcmp(n->op, "Dropout") == 0;
     if (n->n_out > (is_dropout ? 2 : 1))
         return frmi_unknown(g, n, "%d outputs", n->n_out);
-    s = set_out(g, n, 0, x->elem_type, x->rank, x->dims);
+    s = set_out_relabelled(g, n, x, x->rank, x->dims);
     if (s != FRMI_INFER_OK)
         return s;
-    const frmi_const *c = cv(x);
-    if (c)
-        set_cval(g, n, 0, c);
     if (is_dropout && n->n_out > 1) {
         /* the mask: bool from Dropout-10, the input's type before */
         int mtype = g->opset >= 10 ? FRMI_T_BOOL : x->elem_type;
