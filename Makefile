@@ -42,6 +42,7 @@ test-plain: build-test
 test-asan: build-asan
 	@echo "== tests (AddressSanitizer + UndefinedBehaviorSanitizer) =="
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
@@ -72,6 +73,7 @@ run: build
 bench: build
 	@./build/bench_records $(BENCH_RECORDS)
 	@./build/bench_profile $(BENCH_PROFILE_MB)
+	@./build/bench_zoo
 
 install: build
 	@cmake --install build --prefix $(PREFIX)

@@ -151,55 +151,6 @@ static frmi_onnx_builder *build_cnn(void)
 
 /* --- Python's onnx.checker ----------------------------------------------- */
 
-/*
- * Runs argv[0] (looked up in PATH) with stdout and stderr to `out_path`
- * (or inherited when NULL).  Returns the exit status, 127 when it could
- * not be started, 128 + signal when killed.
- */
-static int run_to(const char *const *argv, const char *out_path)
-{
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int fd = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0666);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-            close(fd);
-        }
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        assert_int_equal(errno, EINTR);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/*
- * A Python that can import onnx, or NULL.  $FRM_PYTHON first, then
- * python3 from PATH, then the system interpreter: Debian's python3-onnx
- * installs for that one, which a virtualenv or pyenv shim in PATH hides.
- */
-static const char *onnx_python(void)
-{
-    static int looked;
-    static const char *found;
-    if (looked)
-        return found;
-    looked = 1;
-    const char *env = getenv("FRM_PYTHON");
-    const char *candidates[] = {env && *env ? env : "python3", "python3", "/usr/bin/python3"};
-    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0] && !found; i++) {
-        const char *argv[] = {candidates[i], "-c", "import onnx", NULL};
-        if (run_to(argv, NULL) == 0)
-            found = candidates[i];
-    }
-    return found;
-}
-
 /* Loads the model (external data included), runs the full check, and
  * prints the node count and each initializer's shape and sum times 8. */
 static const char checker_script[] =
@@ -217,7 +168,7 @@ static const char checker_script[] =
 /* Checks the CNN at `path` with onnx.checker and its weights with numpy. */
 static void python_check_cnn(const char *path)
 {
-    const char *python = onnx_python();
+    const char *python = tu_onnx_python();
     if (!python) {
         skip();
         return;
@@ -225,7 +176,7 @@ static void python_check_cnn(const char *path)
     char out_path[4200];
     snprintf(out_path, sizeof out_path, "%s.check", path);
     const char *argv[] = {python, "-c", checker_script, path, NULL};
-    int status = run_to(argv, out_path);
+    int status = tu_run_to(argv, out_path);
     char *out = tu_read(out_path);
     assert_non_null(out);
     if (status != 0)
@@ -972,7 +923,7 @@ static void large_initializer(void **state)
 static void onnx_checker_accepts(void **state)
 {
     (void)state;
-    if (!onnx_python()) {
+    if (!tu_onnx_python()) {
         print_message("no Python with the onnx package: skipping onnx.checker\n");
         skip();
     }

@@ -240,3 +240,52 @@ const char *tu_line(const char *config_id, const char *device, const char *tier,
     strncat(buf, "}\n", sizeof buf - strlen(buf) - 1);
     return buf;
 }
+
+/*
+ * Runs argv[0] (looked up in PATH) with stdout and stderr to `out_path`
+ * (or inherited when NULL).  Returns the exit status, 127 when it could
+ * not be started, 128 + signal when killed.
+ */
+int tu_run_to(const char *const *argv, const char *out_path)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+            close(fd);
+        }
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        assert_int_equal(errno, EINTR);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/*
+ * A Python that can import onnx, or NULL.  $FRM_PYTHON first, then
+ * python3 from PATH, then the system interpreter: Debian's python3-onnx
+ * installs for that one, which a virtualenv or pyenv shim in PATH hides.
+ */
+const char *tu_onnx_python(void)
+{
+    static int looked;
+    static const char *found;
+    if (looked)
+        return found;
+    looked = 1;
+    const char *env = getenv("FRM_PYTHON");
+    const char *candidates[] = {env && *env ? env : "python3", "python3", "/usr/bin/python3"};
+    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0] && !found; i++) {
+        const char *argv[] = {candidates[i], "-c", "import onnx", NULL};
+        if (tu_run_to(argv, NULL) == 0)
+            found = candidates[i];
+    }
+    return found;
+}

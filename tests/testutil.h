@@ -63,4 +63,15 @@ const char *tu_line(const char *config_id, const char *device, const char *tier,
                     const char *model, double latency_ms, double batch, double memory_mb,
                     double macs, double energy_mj, double accuracy);
 
+/*
+ * Runs argv[0] (looked up in PATH) with stdout and stderr to `out_path`
+ * (or /dev/null when NULL).  Returns the exit status, 127 when it could
+ * not be started, 128 + signal when killed.
+ */
+int tu_run_to(const char *const *argv, const char *out_path);
+
+/* A Python that can import onnx ($FRM_PYTHON, python3, /usr/bin/python3),
+ * or NULL. */
+const char *tu_onnx_python(void);
+
 #endif

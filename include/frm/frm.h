@@ -1,6 +1,7 @@
 /*
  * frm/frm.h - libfrm in one include: version, errors, records, metric,
- * statistics, model profiles, host and runtime information.
+ * statistics, model profiles, the model zoo, host and runtime
+ * information.
  */
 #ifndef FRM_FRM_H
 #define FRM_FRM_H
@@ -12,5 +13,6 @@
 #include "frm/record.h"
 #include "frm/stats.h"
 #include "frm/version.h"
+#include "frm/zoo.h"
 
 #endif

@@ -23,9 +23,11 @@ enum {
 int cmd_info(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_zoo(int argc, char **argv);
 extern const char info_usage[];
 extern const char profile_usage[];
 extern const char score_usage[];
+extern const char zoo_usage[];
 
 /* "frm: error: ..." / "frm: warning: ..." on stderr. */
 void cli_error(const char *fmt, ...) FRMI_PRINTF(1, 2);

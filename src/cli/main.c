@@ -17,6 +17,7 @@ static const command commands[] = {
     {"info", cmd_info, info_usage, "show frm, ONNX Runtime and host information"},
     {"profile", cmd_profile, profile_usage, "count MACs, FLOPs, parameters and activations of ONNX models"},
     {"score", cmd_score, score_usage, "compute FRM per configuration from benchmark records"},
+    {"zoo", cmd_zoo, zoo_usage, "write the paper's 13 architectures as ONNX models"},
 };
 
 static const command *find_command(const char *name)

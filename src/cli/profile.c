@@ -258,10 +258,13 @@ static void json_shape(frmi_jsonw *w, const frm_tensor_shape *s)
     }
     frmi_jsonw_array(w);
     for (int i = 0; i < s->rank; i++) {
+        char tmp[32];
+        snprintf(tmp, sizeof tmp, "%" PRId64, s->dims[i]);
+        /* Integers as written, never in exponent form (1000, not 1e+03). */
         if (s->dims[i] < 0)
             frmi_jsonw_null(w);
         else
-            frmi_jsonw_number(w, (double)s->dims[i]);
+            frmi_jsonw_raw(w, tmp);
     }
     frmi_jsonw_end(w);
 }
