@@ -736,3 +736,15 @@ zoo_t zoo_mhsa(zoo_net *net, zoo_t x, int64_t heads)
     o = zoo_reshape(net, o, 3, (const int64_t[]){ n, l, c });
     return zoo_linear(net, o, c, 1);
 }
+
+zoo_t zoo_transformer_block(zoo_net *net, zoo_t x, int64_t heads, int64_t mlp_ratio, zoo_act act,
+                            float eps)
+{
+    if (!alive(net, 1, &x))
+        return dead;
+    int64_t dim = x.d[x.rank - 1];
+    x = zoo_add(net, x, zoo_mhsa(net, zoo_layernorm(net, x, eps), heads));
+    zoo_t m = zoo_linear(net, zoo_layernorm(net, x, eps), dim * mlp_ratio, 1);
+    m = zoo_linear(net, zoo_act_apply(net, m, act), dim, 1);
+    return zoo_add(net, x, m);
+}

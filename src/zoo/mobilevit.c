@@ -42,18 +42,6 @@ static zoo_t inverted_residual(zoo_net *net, zoo_t x, int64_t cout, int64_t stri
     return y;
 }
 
-/* timm vision_transformer.Block: x + attn(norm1(x)), then x + mlp(norm2(x)). */
-static zoo_t transformer_block(zoo_net *net, zoo_t x)
-{
-    int64_t dim = x.d[2];
-    zoo_t a = zoo_mhsa(net, zoo_layernorm(net, x, LN_EPS), HEADS);
-    x = zoo_add(net, x, a);
-    zoo_t m = zoo_linear(net, zoo_layernorm(net, x, LN_EPS), dim * MLP_RATIO, 1);
-    m = zoo_act_apply(net, m, ZOO_SILU);
-    m = zoo_linear(net, m, dim, 1);
-    return zoo_add(net, x, m);
-}
-
 static zoo_t mobilevit_block(zoo_net *net, zoo_t x, int64_t dim, int depth)
 {
     zoo_t shortcut = x;
@@ -79,7 +67,7 @@ static zoo_t mobilevit_block(zoo_net *net, zoo_t x, int64_t dim, int depth)
 
     /* Global representation. */
     for (int i = 0; i < depth; i++)
-        y = transformer_block(net, y);
+        y = zoo_transformer_block(net, y, HEADS, MLP_RATIO, ZOO_SILU, LN_EPS);
     y = zoo_layernorm(net, y, LN_EPS);
 
     /* Fold: [B, ph, pw, nh, nw, D] -> [B, D, nh, ph, nw, pw] -> [B, D, H, W]. */

@@ -22,16 +22,6 @@
 #define MLP_RATIO 4
 #define LN_EPS 1e-6f
 
-static zoo_t vit_block(zoo_net *net, zoo_t x)
-{
-    zoo_t a = zoo_mhsa(net, zoo_layernorm(net, x, LN_EPS), HEADS);
-    x = zoo_add(net, x, a);
-    zoo_t m = zoo_linear(net, zoo_layernorm(net, x, LN_EPS), EMBED * MLP_RATIO, 1);
-    m = zoo_act_apply(net, m, ZOO_GELU);
-    m = zoo_linear(net, m, EMBED, 1);
-    return zoo_add(net, x, m);
-}
-
 zoo_t zoo_build_deit_tiny_patch16_224(zoo_net *net, zoo_t x)
 {
     if (!zoo_ok(net))
@@ -56,7 +46,7 @@ zoo_t zoo_build_deit_tiny_patch16_224(zoo_net *net, zoo_t x)
     x = zoo_add(net, x, pos);
 
     for (int i = 0; i < DEPTH; i++)
-        x = vit_block(net, x);
+        x = zoo_transformer_block(net, x, HEADS, MLP_RATIO, ZOO_GELU, LN_EPS);
     x = zoo_layernorm(net, x, LN_EPS);
 
     /* x[:, 0]: gather the class token, [N, 1, 192] -> [N, 192]. */

@@ -159,6 +159,13 @@ zoo_t zoo_slice(zoo_net *net, zoo_t x, int axis, int64_t start, int64_t end, int
  */
 zoo_t zoo_mhsa(zoo_net *net, zoo_t x, int64_t heads);
 
+/*
+ * timm's pre-norm transformer Block: x + mhsa(LN(x)), then
+ * x + fc2(act(fc1(LN(x)))) with fc1 widening by `mlp_ratio`.
+ */
+zoo_t zoo_transformer_block(zoo_net *net, zoo_t x, int64_t heads, int64_t mlp_ratio, zoo_act act,
+                            float eps);
+
 /* --- the registry ------------------------------------------------------------------------ */
 
 /* Each architecture file defines builders with this signature: given a
