@@ -1,6 +1,7 @@
 /*
  * tests/test_infer_shape.c - shape inference and constant propagation of
- * the data-movement operators (src/onnx/infer_shape.c), end to end: small
+ * the data-movement operators (src/onnx/infer_shape.c) and the broadcasting
+ * element-wise ones (src/onnx/infer_elementwise.c), end to end: small
  * models built with the ONNX writer are profiled with per_node, and every
  * node's first output (every output, for Split) is compared with a shape
  * worked out by hand in the comment beside it.

@@ -10,13 +10,17 @@
  * its outputs unknown.  Inputs are never modified.
  *
  * Operator files:
- *   infer_nn.c     Conv, ConvTranspose, pooling, normalisation, Gemm,
- *                  MatMul, Softmax, reductions, unary element-wise ops
- *   infer_shape.c  element-wise binary ops and Where (broadcasting),
- *                  Shape, Constant, ConstantOfShape, Reshape, Concat,
- *                  Split, Slice, Flatten, Transpose, Squeeze, Unsqueeze,
- *                  Gather, Expand, Range, Pad, Resize, Identity, Dropout,
- *                  Cast
+ *   infer_nn.c           Conv, ConvTranspose, pooling, normalisation, Gemm,
+ *                        MatMul, Softmax, reductions, unary element-wise ops
+ *   infer_elementwise.c  element-wise binary and variadic ops and Where
+ *                        (broadcasting, constant folding), Cast
+ *   infer_shape.c        Shape, Constant, ConstantOfShape, Reshape, Concat,
+ *                        Split, Slice, Flatten, Transpose, Squeeze,
+ *                        Unsqueeze, Gather, Expand, Range, Pad, Resize,
+ *                        Identity, Dropout
+ * and infer_util.c (infer_util.h), the helpers infer_elementwise.c and
+ * infer_shape.c share: contents of small tensors, checked arithmetic,
+ * strided walks over broadcast inputs.
  */
 #ifndef FRM_ONNX_INFER_H
 #define FRM_ONNX_INFER_H
@@ -93,9 +97,12 @@ frmi_infer_status frmi_infer_softmax(frmi_graph *g, frmi_node *n);      /* Softm
 frmi_infer_status frmi_infer_reduce(frmi_graph *g, frmi_node *n);       /* ReduceMean, ReduceSum, ReduceMax, ReduceMin */
 frmi_infer_status frmi_infer_unary(frmi_graph *g, frmi_node *n);        /* same shape and type: Relu, Sigmoid, ... */
 
-/* infer_shape.c */
+/* infer_elementwise.c */
 frmi_infer_status frmi_infer_binary(frmi_graph *g, frmi_node *n);       /* Add, Sub, Mul, Div, Pow, Equal, Less, Greater */
 frmi_infer_status frmi_infer_where(frmi_graph *g, frmi_node *n);
+frmi_infer_status frmi_infer_cast(frmi_graph *g, frmi_node *n);
+
+/* infer_shape.c */
 frmi_infer_status frmi_infer_shape_op(frmi_graph *g, frmi_node *n);     /* Shape */
 frmi_infer_status frmi_infer_constant(frmi_graph *g, frmi_node *n);
 frmi_infer_status frmi_infer_constant_of_shape(frmi_graph *g, frmi_node *n);
@@ -113,6 +120,5 @@ frmi_infer_status frmi_infer_range(frmi_graph *g, frmi_node *n);
 frmi_infer_status frmi_infer_pad(frmi_graph *g, frmi_node *n);
 frmi_infer_status frmi_infer_resize(frmi_graph *g, frmi_node *n);
 frmi_infer_status frmi_infer_identity(frmi_graph *g, frmi_node *n);     /* Identity, Dropout (keeps cval) */
-frmi_infer_status frmi_infer_cast(frmi_graph *g, frmi_node *n);
 
 #endif

@@ -1,29 +1,22 @@
 /*
  * onnx/infer_shape.c - shape inference for the operators that move data
- * around rather than compute on it: broadcasting element-wise ops, Where,
- * Shape, Constant, ConstantOfShape, Reshape, Concat, Split, Slice, Flatten,
- * Transpose, Squeeze, Unsqueeze, Gather, Expand, Range, Pad, Resize (and
- * Upsample), Identity, Dropout and Cast.
+ * around rather than compute on it: Shape, Constant, ConstantOfShape,
+ * Reshape, Concat, Split, Slice, Flatten, Transpose, Squeeze, Unsqueeze,
+ * Gather, Expand, Range, Pad, Resize (and Upsample), Identity and Dropout.
+ * The broadcasting element-wise operators, Where and Cast are in
+ * infer_elementwise.c.
  *
  * Besides shapes, these functions propagate the contents of small tensors
  * (cval), so that the shape subgraphs exporters emit (Shape -> Gather ->
  * Unsqueeze -> Concat -> Reshape, Shape -> Slice -> Concat -> Expand, ...)
- * resolve to constants and the shapes behind them become known.
- *
- * Conventions:
- *   - an input's cval is used only when the input's shape is fully known
- *     and the cval has exactly as many elements as that shape (cv());
- *   - integers and booleans are kept in cval->i, floating point in
- *     cval->f; arithmetic on integers is checked, and a result that
- *     overflows its element type (or divides by zero) leaves the output's
- *     cval unset while its shape stays known;
- *   - outputs whose element count exceeds FRMI_CONST_MAX get no cval.
+ * resolve to constants and the shapes behind them become known.  The
+ * conventions for contents are those of infer_util.h.
  *
  * Opset handling follows the ONNX operator changelog: attributes that
  * became inputs (Reshape 5, Slice 10, Pad 11, Resize 11, Split 13,
  * Squeeze/Unsqueeze 13) are read from where the model's opset puts them.
  */
-#include "onnx/infer.h"
+#include "onnx/infer_util.h"
 
 #include <float.h>
 #include <inttypes.h>
@@ -35,73 +28,6 @@ typedef frmi_infer_status status;
 
 /* --- small helpers ------------------------------------------------------- */
 
-/* Number of elements of a shape; -1 when a dim is negative or on overflow
- * (a zero dim gives 0 whatever the others). */
-static int64_t numel(int rank, const int64_t *dims)
-{
-    int64_t ne = 1;
-    for (int k = 0; k < rank; k++)
-        if (dims[k] == 0)
-            ne = 0;
-    if (ne == 0)
-        return 0;
-    for (int k = 0; k < rank; k++) {
-        ne = frmi_mul_checked(ne, dims[k]);
-        if (ne < 0)
-            return -1;
-    }
-    return ne;
-}
-
-/* The contents of v when they can be trusted: v's shape is known and the
- * constant has exactly that many elements, in one representation. */
-static const frmi_const *cv(const frmi_value *v)
-{
-    if (!v || !v->cval || !frmi_shape_known(v))
-        return NULL;
-    const frmi_const *c = v->cval;
-    int64_t ne = frmi_value_numel(v);
-    if (ne < 0 || (uint64_t)ne != (uint64_t)c->n)
-        return NULL;
-    if (c->n > 0 && (c->i == NULL) == (c->f == NULL))
-        return NULL;
-    return c;
-}
-
-static int c_is_float(const frmi_const *c)
-{
-    return c->f != NULL;
-}
-
-/* Double to int64 truncating toward zero; -1 when out of range or NaN. */
-static int d2i(double x, int64_t *out)
-{
-    if (!(x >= -9223372036854775808.0 && x < 9223372036854775808.0))
-        return -1;
-    *out = (int64_t)x;
-    return 0;
-}
-
-static double cget_f(const frmi_const *c, size_t k)
-{
-    return c->f ? c->f[k] : (double)c->i[k];
-}
-
-static int cget_i(const frmi_const *c, size_t k, int64_t *out)
-{
-    if (c->i) {
-        *out = c->i[k];
-        return 0;
-    }
-    return d2i(c->f[k], out);
-}
-
-/* A new constant of n elements (n <= FRMI_CONST_MAX, checked by callers). */
-static frmi_const *cnew(frmi_graph *g, size_t n, int is_float)
-{
-    return frmi_const_new(g, n, is_float);
-}
-
 /* Copies element si of src to element di of dst (same representation). */
 static void ccopy(frmi_const *dst, size_t di, const frmi_const *src, size_t si)
 {
@@ -111,188 +37,19 @@ static void ccopy(frmi_const *dst, size_t di, const frmi_const *src, size_t si)
         dst->i[di] = src->i[si];
 }
 
-/* Checked int64 arithmetic: 0 on success, -1 on overflow. */
-static int add_i(int64_t a, int64_t b, int64_t *r)
-{
-    if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b))
-        return -1;
-    *r = a + b;
-    return 0;
-}
-
-static int sub_i(int64_t a, int64_t b, int64_t *r)
-{
-    if ((b < 0 && a > INT64_MAX + b) || (b > 0 && a < INT64_MIN + b))
-        return -1;
-    *r = a - b;
-    return 0;
-}
-
-static int mul_i(int64_t a, int64_t b, int64_t *r)
-{
-    if (a > 0) {
-        if (b > 0 ? a > INT64_MAX / b : b < INT64_MIN / a)
-            return -1;
-    } else if (a < 0) {
-        if (b > 0 ? a < INT64_MIN / b : (b != 0 && b < INT64_MAX / a))
-            return -1;
-    }
-    *r = a * b;
-    return 0;
-}
-
-/* Whether v fits the integer element type `type` (booleans are 0/1). */
-static int fits_int(int type, int64_t v)
-{
-    switch (type) {
-    case FRMI_T_BOOL: return v == 0 || v == 1;
-    case FRMI_T_INT8: return v >= INT8_MIN && v <= INT8_MAX;
-    case FRMI_T_UINT8: return v >= 0 && v <= UINT8_MAX;
-    case FRMI_T_INT16: return v >= INT16_MIN && v <= INT16_MAX;
-    case FRMI_T_UINT16: return v >= 0 && v <= UINT16_MAX;
-    case FRMI_T_INT32: return v >= INT32_MIN && v <= INT32_MAX;
-    case FRMI_T_UINT32: return v >= 0 && v <= (int64_t)UINT32_MAX;
-    case FRMI_T_UINT64: return v >= 0;
-    default: return 1;
-    }
-}
-
-/* v converted to integer type `type` the way a C cast does (two's
- * complement wrap-around); booleans become 0/1. */
-static int64_t wrap_int(int type, int64_t v)
-{
-    uint64_t u = (uint64_t)v;
-    switch (type) {
-    case FRMI_T_BOOL: return v != 0;
-    case FRMI_T_INT8: return (int64_t)((u & 0xffu) ^ 0x80u) - 0x80;
-    case FRMI_T_UINT8: return (int64_t)(u & 0xffu);
-    case FRMI_T_INT16: return (int64_t)((u & 0xffffu) ^ 0x8000u) - 0x8000;
-    case FRMI_T_UINT16: return (int64_t)(u & 0xffffu);
-    case FRMI_T_INT32: return (int64_t)((u & 0xffffffffu) ^ 0x80000000u) - 0x80000000LL;
-    case FRMI_T_UINT32: return (int64_t)(u & 0xffffffffu);
-    default: return v;
-    }
-}
-
-/* x rounded to the precision of floating type `type` (float32 only; other
- * types keep the double). */
-static double fit_float(int type, double x)
-{
-    if (type != FRMI_T_FLOAT || isnan(x) || isinf(x))
-        return x;
-    if (fabs(x) > (double)FLT_MAX)
-        return x > 0 ? (double)INFINITY : -(double)INFINITY;
-    return (double)(float)x;
-}
-
-/* Output i when the node has it (an omitted optional output is skipped). */
-static status set_out(frmi_graph *g, frmi_node *n, int i, int type, int rank,
-                      const int64_t *dims)
-{
-    if (!frmi_out(g, n, i))
-        return FRMI_INFER_OK;
-    return frmi_set_shape(g, n, i, type, rank, dims);
-}
-
-static void set_cval(frmi_graph *g, frmi_node *n, int i, const frmi_const *c)
-{
-    frmi_value *o = frmi_out(g, n, i);
-    if (o)
-        o->cval = c;
-}
-
 /* Output 0 gets x's type, the shape (rank, dims) and x's contents as they
  * are: the operators that only relabel the dims of the same row-major
  * elements (Reshape, Flatten, Squeeze, Unsqueeze, Identity). */
 static status set_out_relabelled(frmi_graph *g, frmi_node *n, const frmi_value *x, int rank,
                                  const int64_t *dims)
 {
-    status s = set_out(g, n, 0, x->elem_type, rank, dims);
+    status s = frmi_set_shape(g, n, 0, x->elem_type, rank, dims);
     if (s != FRMI_INFER_OK)
         return s;
-    const frmi_const *c = cv(x);
+    const frmi_const *c = frmi_cv(x);
     if (c)
-        set_cval(g, n, 0, c);
+        frmi_set_cval(g, n, 0, c);
     return FRMI_INFER_OK;
-}
-
-/* The element count of output 0 (of shape rank, dims) when its contents
- * are worth computing: the node has that output and it has at most
- * FRMI_CONST_MAX elements.  -1 otherwise. */
-static int64_t cval_numel(frmi_graph *g, frmi_node *n, int rank, const int64_t *dims)
-{
-    int64_t ne = numel(rank, dims);
-    if (ne < 0 || ne > FRMI_CONST_MAX || !frmi_out(g, n, 0))
-        return -1;
-    return ne;
-}
-
-/* Row-major strides of a shape.  They are only followed for tensors with
- * contents (at most FRMI_CONST_MAX elements, or none); past an overflow,
- * possible only for an empty tensor with huge dims, they are 0. */
-static void strides_of(int rank, const int64_t *dims, int64_t *st)
-{
-    int64_t s = 1;
-    for (int k = rank - 1; k >= 0; k--) {
-        st[k] = s;
-        if (s > 0)
-            s = frmi_mul_checked(s, dims[k] > 0 ? dims[k] : 1);
-        if (s < 0)
-            s = 0;
-    }
-}
-
-/* Strides that read an input of shape in_dims broadcast to out_dims
- * (numpy alignment from the right; broadcast axes get stride 0). */
-static void bcast_strides(int out_rank, const int64_t *out_dims, int in_rank,
-                          const int64_t *in_dims, int64_t *st)
-{
-    int64_t nat[FRMI_MAX_RANK];
-    strides_of(in_rank, in_dims, nat);
-    for (int k = 0; k < out_rank; k++) {
-        int j = k - (out_rank - in_rank);
-        if (j < 0 || in_dims[j] != out_dims[k])
-            st[k] = 0;
-        else
-            st[k] = nat[j];
-    }
-}
-
-/*
- * Walks an output shape in row-major order and keeps the matching offset
- * into an input read through per-axis strides.  Axes of size <= 1 must
- * have stride 0, which keeps every offset within the input.
- */
-typedef struct walk {
-    int rank;
-    int64_t dims[FRMI_MAX_RANK];
-    int64_t st[FRMI_MAX_RANK];
-    int64_t idx[FRMI_MAX_RANK];
-    int64_t off;
-} walk;
-
-static void walk_init(walk *w, int rank, const int64_t *dims, const int64_t *st, int64_t base)
-{
-    memset(w, 0, sizeof *w);
-    w->rank = rank;
-    for (int k = 0; k < rank; k++) {
-        w->dims[k] = dims[k];
-        w->st[k] = dims[k] > 1 ? st[k] : 0;
-        w->idx[k] = 0;
-    }
-    w->off = base;
-}
-
-static void walk_next(walk *w)
-{
-    for (int k = w->rank - 1; k >= 0; k--) {
-        w->idx[k]++;
-        w->off += w->st[k];
-        if (w->idx[k] < w->dims[k])
-            return;
-        w->off -= w->st[k] * w->dims[k];
-        w->idx[k] = 0;
-    }
 }
 
 /* A new constant holding src read through a walk over `dims`. */
@@ -300,12 +57,12 @@ static frmi_const *walk_copy(frmi_graph *g, const frmi_const *src, int rank,
                              const int64_t *dims, const int64_t *st, int64_t base,
                              size_t ne)
 {
-    frmi_const *c = cnew(g, ne, c_is_float(src));
+    frmi_const *c = frmi_const_new(g, ne, frmi_c_is_float(src));
     if (!c)
         return NULL;
-    walk w;
-    walk_init(&w, rank, dims, st, base);
-    for (size_t e = 0; e < ne; e++, walk_next(&w))
+    frmi_walk w;
+    frmi_walk_init(&w, rank, dims, st, base);
+    for (size_t e = 0; e < ne; e++, frmi_walk_next(&w))
         ccopy(c, e, src, (size_t)w.off);
     return c;
 }
@@ -315,13 +72,13 @@ static frmi_const *walk_copy(frmi_graph *g, const frmi_const *src, int rank,
 static status out_walk(frmi_graph *g, frmi_node *n, const frmi_const *src, int rank,
                        const int64_t *dims, const int64_t *st, int64_t base)
 {
-    int64_t ne = numel(rank, dims);
+    int64_t ne = frmi_numel(rank, dims);
     if (!src || ne < 0 || ne > FRMI_CONST_MAX)
         return FRMI_INFER_OK;
     frmi_const *c = walk_copy(g, src, rank, dims, st, base, (size_t)ne);
     if (!c)
         return FRMI_INFER_NOMEM;
-    set_cval(g, n, 0, c);
+    frmi_set_cval(g, n, 0, c);
     return FRMI_INFER_OK;
 }
 
@@ -338,7 +95,7 @@ static status const_ints(frmi_graph *g, frmi_node *n, int i, const char *what,
     status s = frmi_need_const(g, n, i, &v);
     if (s != FRMI_INFER_OK)
         return s;
-    const frmi_const *c = cv(v);
+    const frmi_const *c = frmi_cv(v);
     if (!c)
         return frmi_unknown(g, n, "contents of %s do not match its shape", what);
     if (v->rank > 1)
@@ -384,310 +141,6 @@ static const Onnx__AttributeProto *find_attr(const frmi_node *n, const char *nam
     return NULL;
 }
 
-/* --- element-wise binary operators --------------------------------------- */
-
-enum {
-    B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MOD, B_MAX, B_MIN, B_SUM, B_MEAN,
-    B_EQ, B_LT, B_GT, B_LE, B_GE, B_AND, B_OR, B_XOR,
-    B_BAND, B_BOR, B_BXOR, B_OTHER
-};
-
-static int binary_op(const char *op)
-{
-    static const struct { const char *name; int op; } ops[] = {
-        { "Add", B_ADD }, { "Sub", B_SUB }, { "Mul", B_MUL }, { "Div", B_DIV },
-        { "Pow", B_POW }, { "Mod", B_MOD }, { "Max", B_MAX }, { "Min", B_MIN },
-        { "Sum", B_SUM }, { "Mean", B_MEAN }, { "Equal", B_EQ }, { "Less", B_LT },
-        { "Greater", B_GT }, { "LessOrEqual", B_LE }, { "GreaterOrEqual", B_GE },
-        { "And", B_AND }, { "Or", B_OR }, { "Xor", B_XOR },
-        { "BitwiseAnd", B_BAND }, { "BitwiseOr", B_BOR }, { "BitwiseXor", B_BXOR },
-    };
-    if (!op)
-        return B_OTHER;
-    for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
-        if (strcmp(op, ops[k].name) == 0)
-            return ops[k].op;
-    return B_OTHER;
-}
-
-static int op_variadic(int op)
-{
-    return op == B_MAX || op == B_MIN || op == B_SUM || op == B_MEAN;
-}
-
-static int op_bool_out(int op)
-{
-    return op >= B_EQ && op <= B_XOR;
-}
-
-/* a op b on integers; -1 leaves the result unknown. */
-static int op_int(int op, int64_t a, int64_t b, int c_fmod, int64_t *r)
-{
-    switch (op) {
-    case B_ADD: case B_SUM: case B_MEAN: return add_i(a, b, r);
-    case B_SUB: return sub_i(a, b, r);
-    case B_MUL: return mul_i(a, b, r);
-    case B_DIV:
-        if (b == 0 || (a == INT64_MIN && b == -1))
-            return -1;
-        *r = a / b;
-        return 0;
-    case B_MOD:
-        if (b == 0 || (a == INT64_MIN && b == -1))
-            return -1;
-        *r = a % b;
-        /* fmod = 0: the result takes the divisor's sign, as in Python */
-        if (!c_fmod && *r != 0 && ((*r < 0) != (b < 0)))
-            *r += b;
-        return 0;
-    case B_POW: {
-        if (b < 0) {
-            if (a == 1 || (a == -1 && b % 2 == 0)) { *r = 1; return 0; }
-            if (a == -1) { *r = -1; return 0; }
-            return -1;
-        }
-        int64_t acc = 1, base = a;
-        while (b > 0) {
-            if ((b & 1) && mul_i(acc, base, &acc) != 0)
-                return -1;
-            b >>= 1;
-            if (b > 0 && mul_i(base, base, &base) != 0)
-                return -1;
-        }
-        *r = acc;
-        return 0;
-    }
-    case B_MAX: *r = a > b ? a : b; return 0;
-    case B_MIN: *r = a < b ? a : b; return 0;
-    case B_EQ: *r = a == b; return 0;
-    case B_LT: *r = a < b; return 0;
-    case B_GT: *r = a > b; return 0;
-    case B_LE: *r = a <= b; return 0;
-    case B_GE: *r = a >= b; return 0;
-    case B_AND: *r = (a != 0) && (b != 0); return 0;
-    case B_OR: *r = (a != 0) || (b != 0); return 0;
-    case B_XOR: *r = (a != 0) != (b != 0); return 0;
-    case B_BAND: *r = (int64_t)((uint64_t)a & (uint64_t)b); return 0;
-    case B_BOR: *r = (int64_t)((uint64_t)a | (uint64_t)b); return 0;
-    case B_BXOR: *r = (int64_t)((uint64_t)a ^ (uint64_t)b); return 0;
-    default: return -1;
-    }
-}
-
-/* a op b in double; -1 leaves the result unknown. */
-static int op_float(int op, double a, double b, double *r)
-{
-    switch (op) {
-    case B_ADD: case B_SUM: case B_MEAN: *r = a + b; return 0;
-    case B_SUB: *r = a - b; return 0;
-    case B_MUL: *r = a * b; return 0;
-    case B_DIV:
-        if (b == 0)
-            return -1;
-        *r = a / b;
-        return 0;
-    case B_MOD:
-        if (b == 0)
-            return -1;
-        *r = fmod(a, b);
-        return 0;
-    case B_POW: *r = pow(a, b); return 0;
-    case B_MAX: *r = (isnan(a) || isnan(b)) ? (double)NAN : (a > b ? a : b); return 0;
-    case B_MIN: *r = (isnan(a) || isnan(b)) ? (double)NAN : (a < b ? a : b); return 0;
-    case B_EQ: *r = a == b; return 0;
-    case B_LT: *r = a < b; return 0;
-    case B_GT: *r = a > b; return 0;
-    case B_LE: *r = a <= b; return 0;
-    case B_GE: *r = a >= b; return 0;
-    case B_AND: *r = (a != 0) && (b != 0); return 0;
-    case B_OR: *r = (a != 0) || (b != 0); return 0;
-    case B_XOR: *r = (a != 0) != (b != 0); return 0;
-    default: return -1;
-    }
-}
-
-/* Folds the inputs of an element-wise node into output 0's cval when all
- * are constant and the output is small.  Failure to fold is not an error. */
-static status fold_elementwise(frmi_graph *g, frmi_node *n, int op, int out_type,
-                               int rank, const int64_t *dims)
-{
-    int64_t ne = cval_numel(g, n, rank, dims);
-    if (ne < 0 || op == B_OTHER)
-        return FRMI_INFER_OK;
-    int any_float = 0;
-    for (int k = 0; k < n->n_in; k++) {
-        frmi_value *v = frmi_in(g, n, k);
-        const frmi_const *c = cv(v);
-        if (!c)
-            return FRMI_INFER_OK;
-        if (c_is_float(c) || frmi_elem_is_float(v->elem_type))
-            any_float = 1;
-    }
-    /* integer arithmetic only when every operand is an integer */
-    int fmode = any_float;
-    int c_fmod = (int)frmi_attr_int_or(n, "fmod", 0);
-    if (!fmode && op == B_MEAN)
-        return FRMI_INFER_OK;
-    int out_float = op_bool_out(op) ? 0
-                  : out_type ? frmi_elem_is_float(out_type) : fmode;
-
-    size_t cnt = (size_t)ne;
-    size_t cells = cnt > 0 ? cnt : 1;
-    int64_t *ai = NULL;
-    double *af = NULL;
-    if (fmode)
-        af = frmi_graph_alloc(g, cells * sizeof *af);
-    else
-        ai = frmi_graph_alloc(g, cells * sizeof *ai);
-    if (!af && !ai)
-        return FRMI_INFER_NOMEM;
-
-    for (int k = 0; k < n->n_in; k++) {
-        frmi_value *v = frmi_in(g, n, k);
-        const frmi_const *c = cv(v);
-        int64_t st[FRMI_MAX_RANK];
-        bcast_strides(rank, dims, v->rank, v->dims, st);
-        walk w;
-        walk_init(&w, rank, dims, st, 0);
-        for (size_t e = 0; e < cnt; e++, walk_next(&w)) {
-            size_t at = (size_t)w.off;
-            if (fmode) {
-                double b = cget_f(c, at);
-                if (k == 0)
-                    af[e] = b;
-                else if (op_float(op, af[e], b, &af[e]) != 0)
-                    return FRMI_INFER_OK;
-            } else {
-                int64_t b;
-                if (cget_i(c, at, &b) != 0)
-                    return FRMI_INFER_OK;
-                if (k == 0)
-                    ai[e] = b;
-                else if (op_int(op, ai[e], b, c_fmod, &ai[e]) != 0)
-                    return FRMI_INFER_OK;
-            }
-        }
-    }
-    if (op == B_MEAN)
-        for (size_t e = 0; e < cnt; e++)
-            af[e] /= (double)n->n_in;
-
-    frmi_const *res = cnew(g, cnt, out_float);
-    if (!res)
-        return FRMI_INFER_NOMEM;
-    for (size_t e = 0; e < cnt; e++) {
-        if (out_float) {
-            res->f[e] = fit_float(out_type, fmode ? af[e] : (double)ai[e]);
-        } else {
-            int64_t x;
-            if (fmode) {
-                if (d2i(af[e], &x) != 0)
-                    return FRMI_INFER_OK;
-            } else {
-                x = ai[e];
-            }
-            if (!fits_int(out_type, x))
-                return FRMI_INFER_OK;
-            res->i[e] = x;
-        }
-    }
-    set_cval(g, n, 0, res);
-    return FRMI_INFER_OK;
-}
-
-frmi_infer_status frmi_infer_binary(frmi_graph *g, frmi_node *n)
-{
-    int op = binary_op(n->op);
-    if (n->n_in < 1)
-        return frmi_unknown(g, n, "no inputs");
-    if (!op_variadic(op) && n->n_in != 2)
-        return frmi_unknown(g, n, "needs 2 inputs, has %d", n->n_in);
-
-    int rank = 0, type = 0, type0 = 0;
-    int64_t dims[FRMI_MAX_RANK];
-    for (int k = 0; k < n->n_in; k++) {
-        frmi_value *v;
-        status s = frmi_need(g, n, k, &v);
-        if (s != FRMI_INFER_OK)
-            return s;
-        if (k == 0) {
-            if (v->rank > FRMI_MAX_RANK)
-                return frmi_unknown(g, n, "input 0 rank %d too large", v->rank);
-            rank = v->rank;
-            memcpy(dims, v->dims, sizeof(int64_t) * (size_t)rank);
-            type0 = v->elem_type;
-        } else {
-            int r2;
-            int64_t d2[FRMI_MAX_RANK];
-            if (frmi_broadcast(rank, dims, v->rank, v->dims, &r2, d2) != 0)
-                return frmi_unknown(g, n, "input %d does not broadcast with input%s before it",
-                                    k, k > 1 ? "s" : "");
-            rank = r2;
-            memcpy(dims, d2, sizeof(int64_t) * (size_t)rank);
-        }
-        if (!type)
-            type = v->elem_type;
-    }
-    int out_type = op_bool_out(op) ? FRMI_T_BOOL : op == B_POW ? type0 : type;
-    status s = set_out(g, n, 0, out_type, rank, dims);
-    if (s != FRMI_INFER_OK)
-        return s;
-    return fold_elementwise(g, n, op, out_type, rank, dims);
-}
-
-frmi_infer_status frmi_infer_where(frmi_graph *g, frmi_node *n)
-{
-    if (n->n_in != 3)
-        return frmi_unknown(g, n, "needs 3 inputs, has %d", n->n_in);
-    frmi_value *v[3];
-    for (int k = 0; k < 3; k++) {
-        status s = frmi_need(g, n, k, &v[k]);
-        if (s != FRMI_INFER_OK)
-            return s;
-    }
-    int r1, rank;
-    int64_t d1[FRMI_MAX_RANK], dims[FRMI_MAX_RANK];
-    if (frmi_broadcast(v[0]->rank, v[0]->dims, v[1]->rank, v[1]->dims, &r1, d1) != 0)
-        return frmi_unknown(g, n, "condition and X do not broadcast");
-    if (frmi_broadcast(r1, d1, v[2]->rank, v[2]->dims, &rank, dims) != 0)
-        return frmi_unknown(g, n, "Y does not broadcast with condition and X");
-    int type = v[1]->elem_type ? v[1]->elem_type : v[2]->elem_type;
-    status s = set_out(g, n, 0, type, rank, dims);
-    if (s != FRMI_INFER_OK)
-        return s;
-
-    const frmi_const *c[3];
-    for (int k = 0; k < 3; k++)
-        if (!(c[k] = cv(v[k])))
-            return FRMI_INFER_OK;
-    int64_t ne = cval_numel(g, n, rank, dims);
-    if (ne < 0)
-        return FRMI_INFER_OK;
-    int out_float = type ? frmi_elem_is_float(type) : c_is_float(c[1]);
-    frmi_const *res = cnew(g, (size_t)ne, out_float);
-    if (!res)
-        return FRMI_INFER_NOMEM;
-    walk w[3];
-    for (int k = 0; k < 3; k++) {
-        int64_t st[FRMI_MAX_RANK];
-        bcast_strides(rank, dims, v[k]->rank, v[k]->dims, st);
-        walk_init(&w[k], rank, dims, st, 0);
-    }
-    for (size_t e = 0; e < (size_t)ne; e++) {
-        int pick = cget_f(c[0], (size_t)w[0].off) != 0 ? 1 : 2;
-        size_t at = (size_t)w[pick].off;
-        if (out_float) {
-            res->f[e] = cget_f(c[pick], at);
-        } else if (cget_i(c[pick], at, &res->i[e]) != 0) {
-            return FRMI_INFER_OK;
-        }
-        for (int k = 0; k < 3; k++)
-            walk_next(&w[k]);
-    }
-    set_cval(g, n, 0, res);
-    return FRMI_INFER_OK;
-}
-
 /* --- Shape ----------------------------------------------------------------- */
 
 frmi_infer_status frmi_infer_shape_op(frmi_graph *g, frmi_node *n)
@@ -709,18 +162,18 @@ frmi_infer_status frmi_infer_shape_op(frmi_graph *g, frmi_node *n)
     end = end < 0 ? 0 : end > r ? r : end;
     int64_t len = end > start ? end - start : 0;
 
-    status s = set_out(g, n, 0, FRMI_T_INT64, 1, &len);
+    status s = frmi_set_shape(g, n, 0, FRMI_T_INT64, 1, &len);
     if (s != FRMI_INFER_OK)
         return s;
     for (int64_t k = start; k < end; k++)
         if (x->dims[k] < 0)
             return FRMI_INFER_OK;
-    frmi_const *c = cnew(g, (size_t)len, 0);
+    frmi_const *c = frmi_const_new(g, (size_t)len, 0);
     if (!c)
         return FRMI_INFER_NOMEM;
     for (int64_t k = 0; k < len; k++)
         c->i[k] = x->dims[start + k];
-    set_cval(g, n, 0, c);
+    frmi_set_cval(g, n, 0, c);
     return FRMI_INFER_OK;
 }
 
@@ -759,21 +212,7 @@ static void decode_bits(int type, uint64_t u, frmi_const *c, size_t k)
     }
     case FRMI_T_FLOAT16: c->f[k] = half_to_double((uint32_t)(u & 0xffffu)); break;
     case FRMI_T_BFLOAT16: c->f[k] = bits_to_float32((uint32_t)(u & 0xffffu) << 16); break;
-    default: c->i[k] = wrap_int(type, (int64_t)u); break;
-    }
-}
-
-/* Element types whose contents frm keeps. */
-static int keepable_type(int type)
-{
-    switch (type) {
-    case FRMI_T_FLOAT: case FRMI_T_UINT8: case FRMI_T_INT8: case FRMI_T_UINT16:
-    case FRMI_T_INT16: case FRMI_T_INT32: case FRMI_T_INT64: case FRMI_T_BOOL:
-    case FRMI_T_FLOAT16: case FRMI_T_DOUBLE: case FRMI_T_UINT32: case FRMI_T_UINT64:
-    case FRMI_T_BFLOAT16:
-        return 1;
-    default:
-        return 0;
+    default: c->i[k] = frmi_wrap_int(type, (int64_t)u); break;
     }
 }
 
@@ -801,10 +240,10 @@ static status tensor_read(frmi_graph *g, frmi_node *n, const Onnx__TensorProto *
             return frmi_unknown(g, n, "%s has negative dim %" PRId64, what, t->dims[k]);
         dims[k] = t->dims[k];
     }
-    int64_t ne = numel(*rank, dims);
+    int64_t ne = frmi_numel(*rank, dims);
     if (ne < 0)
         return frmi_unknown(g, n, "%s element count overflows", what);
-    if (ne > FRMI_CONST_MAX || !keepable_type(*type))
+    if (ne > FRMI_CONST_MAX || !frmi_keepable_type(*type))
         return FRMI_INFER_OK;
     if (t->has_data_location && t->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
         return FRMI_INFER_OK;
@@ -813,7 +252,7 @@ static status tensor_read(frmi_graph *g, frmi_node *n, const Onnx__TensorProto *
     int is_float = frmi_elem_is_float(*type);
 
     if (cnt == 0) {
-        frmi_const *c = cnew(g, 0, is_float);
+        frmi_const *c = frmi_const_new(g, 0, is_float);
         if (!c)
             return FRMI_INFER_NOMEM;
         *out = c;
@@ -823,7 +262,7 @@ static status tensor_read(frmi_graph *g, frmi_node *n, const Onnx__TensorProto *
         if (esize == 0 || esize > 8 || !t->raw_data.data || t->raw_data.len / esize != cnt
             || t->raw_data.len % esize != 0)
             return FRMI_INFER_OK;
-        frmi_const *c = cnew(g, cnt, is_float);
+        frmi_const *c = frmi_const_new(g, cnt, is_float);
         if (!c)
             return FRMI_INFER_NOMEM;
         for (size_t k = 0; k < cnt; k++) {
@@ -833,7 +272,7 @@ static status tensor_read(frmi_graph *g, frmi_node *n, const Onnx__TensorProto *
                 u |= (uint64_t)p[b] << (8 * b);
             /* sign-extend the signed integer types */
             if (*type == FRMI_T_INT8 || *type == FRMI_T_INT16 || *type == FRMI_T_INT32)
-                u = (uint64_t)wrap_int(*type, (int64_t)u);
+                u = (uint64_t)frmi_wrap_int(*type, (int64_t)u);
             decode_bits(*type, u, c, k);
         }
         *out = c;
@@ -851,7 +290,7 @@ static status tensor_read(frmi_graph *g, frmi_node *n, const Onnx__TensorProto *
     }
     if (have != cnt)
         return FRMI_INFER_OK;
-    frmi_const *c = cnew(g, cnt, is_float);
+    frmi_const *c = frmi_const_new(g, cnt, is_float);
     if (!c)
         return FRMI_INFER_NOMEM;
     for (size_t k = 0; k < cnt; k++) {
@@ -860,12 +299,12 @@ static status tensor_read(frmi_graph *g, frmi_node *n, const Onnx__TensorProto *
         case FRMI_T_DOUBLE: c->f[k] = t->double_data[k]; break;
         case FRMI_T_INT64: c->i[k] = t->int64_data[k]; break;
         case FRMI_T_UINT32: case FRMI_T_UINT64:
-            c->i[k] = wrap_int(*type, (int64_t)t->uint64_data[k]);
+            c->i[k] = frmi_wrap_int(*type, (int64_t)t->uint64_data[k]);
             break;
         case FRMI_T_FLOAT16: case FRMI_T_BFLOAT16:
             decode_bits(*type, (uint64_t)(uint32_t)t->int32_data[k], c, k);
             break;
-        default: c->i[k] = wrap_int(*type, t->int32_data[k]); break;
+        default: c->i[k] = frmi_wrap_int(*type, t->int32_data[k]); break;
         }
     }
     *out = c;
@@ -883,13 +322,13 @@ static status constant_out(frmi_graph *g, frmi_node *n, int type, int rank, size
 {
     int64_t len = (int64_t)count;
     *c = NULL;
-    status s = set_out(g, n, 0, type, rank, &len);
+    status s = frmi_set_shape(g, n, 0, type, rank, &len);
     if (s != FRMI_INFER_OK || count > FRMI_CONST_MAX)
         return s;
-    *c = cnew(g, count, type == FRMI_T_FLOAT);
+    *c = frmi_const_new(g, count, type == FRMI_T_FLOAT);
     if (!*c)
         return FRMI_INFER_NOMEM;
-    set_cval(g, n, 0, *c);
+    frmi_set_cval(g, n, 0, *c);
     return FRMI_INFER_OK;
 }
 
@@ -915,7 +354,7 @@ frmi_infer_status frmi_infer_constant(frmi_graph *g, frmi_node *n)
             return frmi_unknown(g, n, "attribute value_float is not a float");
         s = constant_out(g, n, FRMI_T_FLOAT, 0, 1, &c);
         if (c)
-            c->f[0] = fit_float(FRMI_T_FLOAT, fv);
+            c->f[0] = frmi_fit_float(FRMI_T_FLOAT, fv);
         return s;
     }
 
@@ -952,10 +391,10 @@ frmi_infer_status frmi_infer_constant(frmi_graph *g, frmi_node *n)
 
     const Onnx__AttributeProto *a;
     if (find_attr(n, "value_string"))
-        return set_out(g, n, 0, FRMI_T_STRING, 0, dims);
+        return frmi_set_shape(g, n, 0, FRMI_T_STRING, 0, dims);
     if ((a = find_attr(n, "value_strings")) != NULL) {
         dims[0] = (int64_t)a->n_strings;
-        return set_out(g, n, 0, FRMI_T_STRING, 1, dims);
+        return frmi_set_shape(g, n, 0, FRMI_T_STRING, 1, dims);
     }
     if ((a = find_attr(n, "sparse_value")) != NULL) {
         const Onnx__SparseTensorProto *sp = a->sparse_tensor;
@@ -967,7 +406,7 @@ frmi_infer_status frmi_infer_constant(frmi_graph *g, frmi_node *n)
         for (size_t k = 0; k < sp->n_dims; k++)
             dims[k] = sp->dims[k];
         type = sp->values && sp->values->has_data_type ? sp->values->data_type : 0;
-        return set_out(g, n, 0, type, (int)sp->n_dims, dims);
+        return frmi_set_shape(g, n, 0, type, (int)sp->n_dims, dims);
     }
     return frmi_unknown(g, n, "no value attribute");
 }
@@ -997,19 +436,19 @@ frmi_infer_status frmi_infer_constant_of_shape(frmi_graph *g, frmi_node *n)
         s = tensor_read(g, n, t, "attribute value", &type, &vrank, vdims, &val);
         if (s != FRMI_INFER_OK)
             return s;
-        if (numel(vrank, vdims) != 1)
+        if (frmi_numel(vrank, vdims) != 1)
             return frmi_unknown(g, n, "attribute value must have one element");
         have_value = val != NULL;
     }
 
-    s = set_out(g, n, 0, type, (int)count, dims);
+    s = frmi_set_shape(g, n, 0, type, (int)count, dims);
     if (s != FRMI_INFER_OK)
         return s;
-    int64_t ne = cval_numel(g, n, (int)count, dims);
+    int64_t ne = frmi_cval_numel(g, n, (int)count, dims);
     if (!have_value || ne < 0)
         return FRMI_INFER_OK;
-    int is_float = val ? c_is_float(val) : 1;
-    frmi_const *c = cnew(g, (size_t)ne, is_float);
+    int is_float = val ? frmi_c_is_float(val) : 1;
+    frmi_const *c = frmi_const_new(g, (size_t)ne, is_float);
     if (!c)
         return FRMI_INFER_NOMEM;
     for (int64_t e = 0; e < ne; e++) {
@@ -1018,7 +457,7 @@ frmi_infer_status frmi_infer_constant_of_shape(frmi_graph *g, frmi_node *n)
         else
             ccopy(c, (size_t)e, val, 0);
     }
-    set_cval(g, n, 0, c);
+    frmi_set_cval(g, n, 0, c);
     return FRMI_INFER_OK;
 }
 
@@ -1074,8 +513,8 @@ frmi_infer_status frmi_infer_reshape(frmi_graph *g, frmi_node *n)
     if (allowzero && has_zero && infer_at >= 0)
         return frmi_unknown(g, n, "reshape target has both 0 and -1 with allowzero");
 
-    int64_t in_ne = xknown ? numel(x->rank, x->dims) : -1;
-    int64_t rest = numel((int)count, dims);
+    int64_t in_ne = xknown ? frmi_numel(x->rank, x->dims) : -1;
+    int64_t rest = frmi_numel((int)count, dims);
     if (rest < 0)
         return frmi_unknown(g, n, "reshape target element count overflows");
     if (infer_at >= 0) {
@@ -1106,8 +545,8 @@ frmi_infer_status frmi_infer_flatten(frmi_graph *g, frmi_node *n)
     if (a < 0 || a > r)
         return frmi_unknown(g, n, "axis %" PRId64 " out of range for rank %d", axis, r);
     int64_t dims[2];
-    dims[0] = numel((int)a, x->dims);
-    dims[1] = numel(r - (int)a, x->dims + a);
+    dims[0] = frmi_numel((int)a, x->dims);
+    dims[1] = frmi_numel(r - (int)a, x->dims + a);
     if (dims[0] < 0 || dims[1] < 0)
         return frmi_unknown(g, n, "element count overflows");
     return set_out_relabelled(g, n, x, 2, dims);
@@ -1154,49 +593,49 @@ frmi_infer_status frmi_infer_concat(frmi_graph *g, frmi_node *n)
                 return frmi_unknown(g, n, "input %d dim %d is %" PRId64 ", input 0 has %" PRId64,
                                     k, d, v->dims[d], dims[d]);
         }
-        if (add_i(dims[a], v->dims[a], &dims[a]) != 0)
+        if (frmi_add_i(dims[a], v->dims[a], &dims[a]) != 0)
             return frmi_unknown(g, n, "concatenated dim overflows");
         if (!type)
             type = v->elem_type;
     }
-    s = set_out(g, n, 0, type, rank, dims);
+    s = frmi_set_shape(g, n, 0, type, rank, dims);
     if (s != FRMI_INFER_OK)
         return s;
 
     /* contents: every input constant, in one representation */
-    int64_t ne = cval_numel(g, n, rank, dims);
+    int64_t ne = frmi_cval_numel(g, n, rank, dims);
     if (ne < 0)
         return FRMI_INFER_OK;
-    const frmi_const *c0 = cv(x0);
+    const frmi_const *c0 = frmi_cv(x0);
     if (!c0)
         return FRMI_INFER_OK;
     for (int k = 0; k < n->n_in; k++) {
-        const frmi_const *c = cv(frmi_in(g, n, k));
-        if (!c || (c->n > 0 && c0->n > 0 && c_is_float(c) != c_is_float(c0)))
+        const frmi_const *c = frmi_cv(frmi_in(g, n, k));
+        if (!c || (c->n > 0 && c0->n > 0 && frmi_c_is_float(c) != frmi_c_is_float(c0)))
             return FRMI_INFER_OK;
     }
-    int is_float = type ? frmi_elem_is_float(type) : c_is_float(c0);
+    int is_float = type ? frmi_elem_is_float(type) : frmi_c_is_float(c0);
     for (int k = 0; k < n->n_in; k++) {
-        const frmi_const *c = cv(frmi_in(g, n, k));
-        if (c->n > 0 && c_is_float(c) != is_float)
+        const frmi_const *c = frmi_cv(frmi_in(g, n, k));
+        if (c->n > 0 && frmi_c_is_float(c) != is_float)
             return FRMI_INFER_OK;
     }
-    frmi_const *res = cnew(g, (size_t)ne, is_float);
+    frmi_const *res = frmi_const_new(g, (size_t)ne, is_float);
     if (!res)
         return FRMI_INFER_NOMEM;
     /* with ne > 0 every factor below is at most ne */
-    int64_t outer = ne ? numel(a, dims) : 0, inner = numel(rank - a - 1, dims + a + 1);
+    int64_t outer = ne ? frmi_numel(a, dims) : 0, inner = frmi_numel(rank - a - 1, dims + a + 1);
     size_t at = 0;
     for (int64_t o = 0; o < outer; o++) {
         for (int k = 0; k < n->n_in; k++) {
             frmi_value *v = frmi_in(g, n, k);
-            const frmi_const *c = cv(v);
+            const frmi_const *c = frmi_cv(v);
             int64_t block = v->dims[a] * inner;
             for (int64_t e = 0; e < block; e++)
                 ccopy(res, at++, c, (size_t)(o * block + e));
         }
     }
-    set_cval(g, n, 0, res);
+    frmi_set_cval(g, n, 0, res);
     return FRMI_INFER_OK;
 }
 
@@ -1252,7 +691,7 @@ frmi_infer_status frmi_infer_split(frmi_graph *g, frmi_node *n)
             if (split[k] < 0)
                 return frmi_unknown(g, n, "split value %d is negative (%" PRId64 ")", k,
                                     split[k]);
-            if (add_i(sum, split[k], &sum) != 0)
+            if (frmi_add_i(sum, split[k], &sum) != 0)
                 return frmi_unknown(g, n, "split values overflow");
             sizes[k] = split[k];
         }
@@ -1278,28 +717,28 @@ frmi_infer_status frmi_infer_split(frmi_graph *g, frmi_node *n)
             sizes[k] = d / nout;
     }
 
-    const frmi_const *c = cv(x);
-    int64_t outer = numel(a, x->dims), inner = numel(rank - a - 1, x->dims + a + 1);
+    const frmi_const *c = frmi_cv(x);
+    int64_t outer = frmi_numel(a, x->dims), inner = frmi_numel(rank - a - 1, x->dims + a + 1);
     int64_t offset = 0;
     for (int k = 0; k < nout; k++) {
         int64_t dims[FRMI_MAX_RANK];
         memcpy(dims, x->dims, sizeof(int64_t) * (size_t)rank);
         dims[a] = sizes[k];
-        s = set_out(g, n, k, x->elem_type, rank, dims);
+        s = frmi_set_shape(g, n, k, x->elem_type, rank, dims);
         if (s != FRMI_INFER_OK)
             return s;
         if (c && frmi_out(g, n, k)) {
             /* a part of a constant input: ne <= c->n, and when ne > 0 so
              * are outer, sizes[k] and inner */
-            int64_t ne = numel(rank, dims);
-            frmi_const *o = cnew(g, (size_t)ne, c_is_float(c));
+            int64_t ne = frmi_numel(rank, dims);
+            frmi_const *o = frmi_const_new(g, (size_t)ne, frmi_c_is_float(c));
             if (!o)
                 return FRMI_INFER_NOMEM;
             size_t at = 0;
             for (int64_t p = 0; ne > 0 && p < outer; p++)
                 for (int64_t e = 0; e < sizes[k] * inner; e++)
                     ccopy(o, at++, c, (size_t)((p * d + offset) * inner + e));
-            set_cval(g, n, k, o);
+            frmi_set_cval(g, n, k, o);
         }
         offset += sizes[k];
     }
@@ -1403,16 +842,16 @@ frmi_infer_status frmi_infer_slice(frmi_graph *g, frmi_node *n)
         first[a] = b;
         step[a] = sp;
     }
-    s = set_out(g, n, 0, x->elem_type, rank, dims);
+    s = frmi_set_shape(g, n, 0, x->elem_type, rank, dims);
     if (s != FRMI_INFER_OK)
         return s;
 
-    const frmi_const *c = cv(x);
-    int64_t outn = numel(rank, dims);
+    const frmi_const *c = frmi_cv(x);
+    int64_t outn = frmi_numel(rank, dims);
     if (!c || outn <= 0)
         return outn == 0 && c ? out_walk(g, n, c, rank, dims, step, 0) : FRMI_INFER_OK;
     int64_t nat[FRMI_MAX_RANK], st[FRMI_MAX_RANK], base = 0;
-    strides_of(rank, x->dims, nat);
+    frmi_strides_of(rank, x->dims, nat);
     for (int k = 0; k < rank; k++) {
         base += first[k] * nat[k];
         st[k] = dims[k] > 1 ? step[k] * nat[k] : 0;
@@ -1452,15 +891,15 @@ frmi_infer_status frmi_infer_transpose(frmi_graph *g, frmi_node *n)
         }
     }
     int64_t dims[FRMI_MAX_RANK], nat[FRMI_MAX_RANK], st[FRMI_MAX_RANK];
-    strides_of(rank, x->dims, nat);
+    frmi_strides_of(rank, x->dims, nat);
     for (int k = 0; k < rank; k++) {
         dims[k] = x->dims[perm[k]];
         st[k] = nat[perm[k]];
     }
-    s = set_out(g, n, 0, x->elem_type, rank, dims);
+    s = frmi_set_shape(g, n, 0, x->elem_type, rank, dims);
     if (s != FRMI_INFER_OK)
         return s;
-    return out_walk(g, n, cv(x), rank, dims, st, 0);
+    return out_walk(g, n, frmi_cv(x), rank, dims, st, 0);
 }
 
 /* The input of Squeeze / Unsqueeze, and their axes: an attribute before
@@ -1589,7 +1028,7 @@ frmi_infer_status frmi_infer_gather(frmi_graph *g, frmi_node *n)
         dims[out_rank++] = x->dims[k];
 
     /* constant indices are checked even when the data is not constant */
-    const frmi_const *ci = cv(ix);
+    const frmi_const *ci = frmi_cv(ix);
     if (ci && ci->n > 0 && !ci->i)
         ci = NULL;
     int64_t d = x->dims[a];
@@ -1599,19 +1038,20 @@ frmi_infer_status frmi_infer_gather(frmi_graph *g, frmi_node *n)
                 return frmi_unknown(g, n, "index %" PRId64 " out of range for axis %d of size %"
                                     PRId64, ci->i[k], a, d);
     }
-    s = set_out(g, n, 0, x->elem_type, out_rank, dims);
+    s = frmi_set_shape(g, n, 0, x->elem_type, out_rank, dims);
     if (s != FRMI_INFER_OK)
         return s;
 
-    const frmi_const *c = cv(x);
-    int64_t ne = cval_numel(g, n, out_rank, dims);
+    const frmi_const *c = frmi_cv(x);
+    int64_t ne = frmi_cval_numel(g, n, out_rank, dims);
     if (!c || !ci || ne < 0)
         return FRMI_INFER_OK;
-    frmi_const *res = cnew(g, (size_t)ne, c_is_float(c));
+    frmi_const *res = frmi_const_new(g, (size_t)ne, frmi_c_is_float(c));
     if (!res)
         return FRMI_INFER_NOMEM;
     /* with ne > 0, outer * indices * inner = ne bounds each factor */
-    int64_t outer = ne ? numel(a, x->dims) : 0, inner = numel(r - a - 1, x->dims + a + 1);
+    int64_t outer = ne ? frmi_numel(a, x->dims) : 0;
+    int64_t inner = frmi_numel(r - a - 1, x->dims + a + 1);
     size_t at = 0;
     for (int64_t o = 0; o < outer; o++) {
         for (size_t j = 0; j < ci->n; j++) {
@@ -1620,7 +1060,7 @@ frmi_infer_status frmi_infer_gather(frmi_graph *g, frmi_node *n)
                 ccopy(res, at++, c, (size_t)((o * d + idx) * inner + e));
         }
     }
-    set_cval(g, n, 0, res);
+    frmi_set_cval(g, n, 0, res);
     return FRMI_INFER_OK;
 }
 
@@ -1639,14 +1079,14 @@ frmi_infer_status frmi_infer_expand(frmi_graph *g, frmi_node *n)
     int64_t dims[FRMI_MAX_RANK];
     if (frmi_broadcast(x->rank, x->dims, (int)count, shape, &rank, dims) != 0)
         return frmi_unknown(g, n, "input 0 does not broadcast to the target shape");
-    s = set_out(g, n, 0, x->elem_type, rank, dims);
+    s = frmi_set_shape(g, n, 0, x->elem_type, rank, dims);
     if (s != FRMI_INFER_OK)
         return s;
-    const frmi_const *c = cv(x);
+    const frmi_const *c = frmi_cv(x);
     if (!c)
         return FRMI_INFER_OK;
     int64_t st[FRMI_MAX_RANK];
-    bcast_strides(rank, dims, x->rank, x->dims, st);
+    frmi_bcast_strides(rank, dims, x->rank, x->dims, st);
     return out_walk(g, n, c, rank, dims, st, 0);
 }
 
@@ -1663,12 +1103,12 @@ frmi_infer_status frmi_infer_range(frmi_graph *g, frmi_node *n)
         status s = frmi_need_const(g, n, k, &v);
         if (s != FRMI_INFER_OK)
             return s;
-        c[k] = cv(v);
+        c[k] = frmi_cv(v);
         if (!c[k] || c[k]->n != 1)
             return frmi_unknown(g, n, "%s must be a scalar", names[k]);
         if (!type)
             type = v->elem_type;
-        if (c_is_float(c[k]) || frmi_elem_is_float(v->elem_type))
+        if (frmi_c_is_float(c[k]) || frmi_elem_is_float(v->elem_type))
             any_float = 1;
     }
     int is_float = type ? frmi_elem_is_float(type) : any_float;
@@ -1676,14 +1116,14 @@ frmi_infer_status frmi_infer_range(frmi_graph *g, frmi_node *n)
     int64_t si = 0, di = 0;
     double sf = 0, df = 0;
     if (is_float || any_float) {
-        sf = cget_f(c[0], 0);
-        double lf = cget_f(c[1], 0);
-        df = cget_f(c[2], 0);
+        sf = frmi_cget_f(c[0], 0);
+        double lf = frmi_cget_f(c[1], 0);
+        df = frmi_cget_f(c[2], 0);
         if (!isfinite(sf) || !isfinite(lf) || !isfinite(df))
             return frmi_unknown(g, n, "start, limit or delta is not finite");
         if (df == 0)
             return frmi_unknown(g, n, "delta is 0");
-        double diff = type == FRMI_T_FLOAT ? fit_float(FRMI_T_FLOAT, lf - sf) : lf - sf;
+        double diff = type == FRMI_T_FLOAT ? frmi_fit_float(FRMI_T_FLOAT, lf - sf) : lf - sf;
         double cnt = ceil(diff / df);
         if (!(cnt < 9.2e18))
             return frmi_unknown(g, n, "too many elements");
@@ -1695,32 +1135,32 @@ frmi_infer_status frmi_infer_range(frmi_graph *g, frmi_node *n)
         di = c[2]->i[0];
         if (di == 0)
             return frmi_unknown(g, n, "delta is 0");
-        if (sub_i(li, si, &diff) != 0 || (diff == INT64_MIN && di == -1))
+        if (frmi_sub_i(li, si, &diff) != 0 || (diff == INT64_MIN && di == -1))
             return frmi_unknown(g, n, "limit - start overflows");
         if (diff == 0 || (diff > 0) != (di > 0))
             count = 0;
         else
             count = diff / di + (diff % di != 0);
     }
-    status s = set_out(g, n, 0, type, 1, &count);
+    status s = frmi_set_shape(g, n, 0, type, 1, &count);
     if (s != FRMI_INFER_OK || count > FRMI_CONST_MAX || !frmi_out(g, n, 0))
         return s;
-    frmi_const *res = cnew(g, (size_t)count, is_float);
+    frmi_const *res = frmi_const_new(g, (size_t)count, is_float);
     if (!res)
         return FRMI_INFER_NOMEM;
     for (int64_t k = 0; k < count; k++) {
         if (is_float)
-            res->f[k] = fit_float(type, sf + (double)k * df);
+            res->f[k] = frmi_fit_float(type, sf + (double)k * df);
         else if (any_float) {
             int64_t v;
-            if (d2i(sf + (double)k * df, &v) != 0)
+            if (frmi_d2i(sf + (double)k * df, &v) != 0)
                 return FRMI_INFER_OK;
             res->i[k] = v;
         } else {
             res->i[k] = si + k * di;   /* between start and limit: no overflow */
         }
     }
-    set_cval(g, n, 0, res);
+    frmi_set_cval(g, n, 0, res);
     return FRMI_INFER_OK;
 }
 
@@ -1788,13 +1228,13 @@ frmi_infer_status frmi_infer_pad(frmi_graph *g, frmi_node *n)
     for (int i = 0; i < nax; i++) {
         int a = axes[i];
         int64_t v;
-        if (add_i(dims[a], pads[i], &v) != 0 || add_i(v, pads[i + nax], &v) != 0)
+        if (frmi_add_i(dims[a], pads[i], &v) != 0 || frmi_add_i(v, pads[i + nax], &v) != 0)
             return frmi_unknown(g, n, "padded axis %d overflows", a);
         if (v < 0)
             return frmi_unknown(g, n, "pads make axis %d negative (%" PRId64 ")", a, v);
         dims[a] = v;
     }
-    return set_out(g, n, 0, x->elem_type, rank, dims);
+    return frmi_set_shape(g, n, 0, x->elem_type, rank, dims);
 }
 
 /* --- Resize, Upsample --------------------------------------------------------- */
@@ -1805,7 +1245,7 @@ static int scaled_dim(int64_t d, double scale, int64_t *out)
 {
     double v = scale > (double)FLT_MAX ? (double)d * scale
                                        : (double)((float)d * (float)scale);
-    return d2i(floor(v), out);
+    return frmi_d2i(floor(v), out);
 }
 
 frmi_infer_status frmi_infer_resize(frmi_graph *g, frmi_node *n)
@@ -1844,7 +1284,7 @@ frmi_infer_status frmi_infer_resize(frmi_graph *g, frmi_node *n)
         s = frmi_need_const(g, n, scales_in, &v);
         if (s != FRMI_INFER_OK)
             return s;
-        const frmi_const *c = cv(v);
+        const frmi_const *c = frmi_cv(v);
         if (!c)
             return frmi_unknown(g, n, "contents of input %d (scales) do not match its shape",
                                 scales_in);
@@ -1852,7 +1292,7 @@ frmi_infer_status frmi_infer_resize(frmi_graph *g, frmi_node *n)
             if (c->n != (size_t)nax)
                 return frmi_unknown(g, n, "scales has %zu values, expected %d", c->n, nax);
             for (int i = 0; i < nax; i++)
-                scales[i] = cget_f(c, (size_t)i);
+                scales[i] = frmi_cget_f(c, (size_t)i);
             have_scales = 1;
         }
     } else if (is_upsample) {
@@ -1913,7 +1353,7 @@ frmi_infer_status frmi_infer_resize(frmi_graph *g, frmi_node *n)
             s = frmi_need_const(g, n, 1, &v);
             if (s != FRMI_INFER_OK)
                 return s;
-            roi = cv(v);
+            roi = frmi_cv(v);
             if (!roi || roi->n != 2 * (size_t)nax)
                 return frmi_unknown(g, n, "roi must have %d values", 2 * nax);
         }
@@ -1924,9 +1364,9 @@ frmi_infer_status frmi_infer_resize(frmi_graph *g, frmi_node *n)
             int a = axes[i];
             int64_t v;
             if (roi) {
-                double w = cget_f(roi, (size_t)(i + nax)) - cget_f(roi, (size_t)i);
+                double w = frmi_cget_f(roi, (size_t)(i + nax)) - frmi_cget_f(roi, (size_t)i);
                 double f = floor((double)x->dims[a] * w * sc);
-                if (d2i(f, &v) != 0 || v < 0)
+                if (frmi_d2i(f, &v) != 0 || v < 0)
                     return frmi_unknown(g, n, "resized axis %d out of range", a);
             } else if (scaled_dim(x->dims[a], sc, &v) != 0) {
                 return frmi_unknown(g, n, "resized axis %d out of range", a);
@@ -1936,10 +1376,10 @@ frmi_infer_status frmi_infer_resize(frmi_graph *g, frmi_node *n)
     } else {
         return frmi_unknown(g, n, "neither scales nor sizes given");
     }
-    return set_out(g, n, 0, x->elem_type, rank, dims);
+    return frmi_set_shape(g, n, 0, x->elem_type, rank, dims);
 }
 
-/* --- Identity, Dropout, Cast ---------------------------------------------- */
+/* --- Identity, Dropout ---------------------------------------------------- */
 
 frmi_infer_status frmi_infer_identity(frmi_graph *g, frmi_node *n)
 {
@@ -1956,49 +1396,7 @@ frmi_infer_status frmi_infer_identity(frmi_graph *g, frmi_node *n)
     if (is_dropout && n->n_out > 1) {
         /* the mask: bool from Dropout-10, the input's type before */
         int mtype = g->opset >= 10 ? FRMI_T_BOOL : x->elem_type;
-        s = set_out(g, n, 1, mtype, x->rank, x->dims);
+        s = frmi_set_shape(g, n, 1, mtype, x->rank, x->dims);
     }
     return s;
-}
-
-frmi_infer_status frmi_infer_cast(frmi_graph *g, frmi_node *n)
-{
-    frmi_value *x;
-    status s = frmi_need(g, n, 0, &x);
-    if (s != FRMI_INFER_OK)
-        return s;
-    int64_t to;
-    if (frmi_attr_int(n, "to", &to) != 1)
-        return frmi_unknown(g, n, "attribute to missing");
-    if (to <= 0 || to > 64)
-        return frmi_unknown(g, n, "attribute to has unknown type %" PRId64, to);
-    int type = (int)to;
-    s = set_out(g, n, 0, type, x->rank, x->dims);
-    if (s != FRMI_INFER_OK)
-        return s;
-
-    const frmi_const *c = cv(x);
-    if (!c || !frmi_out(g, n, 0))
-        return FRMI_INFER_OK;
-    int to_float = type == FRMI_T_FLOAT || type == FRMI_T_DOUBLE;
-    int to_int = !frmi_elem_is_float(type) && keepable_type(type);
-    if (!to_float && !to_int)
-        return FRMI_INFER_OK;   /* strings, float16 and others: shape only */
-    frmi_const *res = cnew(g, c->n, to_float);
-    if (!res)
-        return FRMI_INFER_NOMEM;
-    for (size_t k = 0; k < c->n; k++) {
-        if (to_float) {
-            res->f[k] = fit_float(type, cget_f(c, k));
-        } else if (type == FRMI_T_BOOL) {
-            res->i[k] = cget_f(c, k) != 0;   /* NaN is true too */
-        } else {
-            int64_t v;
-            if (cget_i(c, k, &v) != 0)
-                return FRMI_INFER_OK;   /* NaN or out of range: undefined */
-            res->i[k] = wrap_int(type, v);
-        }
-    }
-    set_cval(g, n, 0, res);
-    return FRMI_INFER_OK;
 }
