@@ -108,7 +108,7 @@ int64_t frmi_value_numel(const frmi_value *v)
 
 /* --- attributes ------------------------------------------------------------ */
 
-static const Onnx__AttributeProto *find_attr(const frmi_node *n, const char *name)
+const Onnx__AttributeProto *frmi_attr_find(const frmi_node *n, const char *name)
 {
     if (!n->proto)
         return NULL;
@@ -138,7 +138,7 @@ static int attr_is(const Onnx__AttributeProto *a, Onnx__AttributeProto__Attribut
 
 int frmi_attr_int(const frmi_node *n, const char *name, int64_t *out)
 {
-    const Onnx__AttributeProto *a = find_attr(n, name);
+    const Onnx__AttributeProto *a = frmi_attr_find(n, name);
     if (!a)
         return 0;
     if (!attr_is(a, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT))
@@ -155,7 +155,7 @@ int64_t frmi_attr_int_or(const frmi_node *n, const char *name, int64_t dflt)
 
 int frmi_attr_float(const frmi_node *n, const char *name, double *out)
 {
-    const Onnx__AttributeProto *a = find_attr(n, name);
+    const Onnx__AttributeProto *a = frmi_attr_find(n, name);
     if (!a)
         return 0;
     if (!attr_is(a, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT))
@@ -166,7 +166,7 @@ int frmi_attr_float(const frmi_node *n, const char *name, double *out)
 
 int frmi_attr_string(const frmi_node *n, const char *name, const char **out, size_t *len)
 {
-    const Onnx__AttributeProto *a = find_attr(n, name);
+    const Onnx__AttributeProto *a = frmi_attr_find(n, name);
     if (!a)
         return 0;
     if (!attr_is(a, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING))
@@ -178,7 +178,7 @@ int frmi_attr_string(const frmi_node *n, const char *name, const char **out, siz
 
 int frmi_attr_ints(const frmi_node *n, const char *name, const int64_t **out, size_t *count)
 {
-    const Onnx__AttributeProto *a = find_attr(n, name);
+    const Onnx__AttributeProto *a = frmi_attr_find(n, name);
     if (!a)
         return 0;
     if (!attr_is(a, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS))
@@ -190,7 +190,7 @@ int frmi_attr_ints(const frmi_node *n, const char *name, const int64_t **out, si
 
 int frmi_attr_floats(const frmi_node *n, const char *name, const float **out, size_t *count)
 {
-    const Onnx__AttributeProto *a = find_attr(n, name);
+    const Onnx__AttributeProto *a = frmi_attr_find(n, name);
     if (!a)
         return 0;
     if (!attr_is(a, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS))
@@ -202,7 +202,7 @@ int frmi_attr_floats(const frmi_node *n, const char *name, const float **out, si
 
 int frmi_attr_tensor(const frmi_node *n, const char *name, const Onnx__TensorProto **out)
 {
-    const Onnx__AttributeProto *a = find_attr(n, name);
+    const Onnx__AttributeProto *a = frmi_attr_find(n, name);
     if (!a)
         return 0;
     if (!attr_is(a, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR) || !a->t)

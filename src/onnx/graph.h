@@ -129,6 +129,9 @@ int64_t frmi_value_numel(const frmi_value *v);
 
 /* --- attributes ---------------------------------------------------------- */
 
+/* The attribute called `name`, of any type, or NULL. */
+const Onnx__AttributeProto *frmi_attr_find(const frmi_node *n, const char *name);
+
 /* Each returns 1 and sets *out when the attribute is present with the
  * right type, 0 when absent, -1 when present with another type. */
 int frmi_attr_int(const frmi_node *n, const char *name, int64_t *out);

@@ -282,18 +282,27 @@ static void fall_back_to_declared(frmi_value *v)
         v->dims[i] = tt->shape->dim[i]->dim_value;
 }
 
+/* Marks every output of n unknown; with `declared`, then takes the shape
+ * the file declares for it, if any. */
+static void forget_outputs(frmi_graph *g, const frmi_node *n, int declared)
+{
+    for (int k = 0; k < n->n_out; k++) {
+        frmi_value *v = frmi_out(g, n, k);
+        if (!v)
+            continue;
+        v->elem_type = 0;
+        v->rank = -1;
+        v->cval = NULL;
+        if (declared)
+            fall_back_to_declared(v);
+    }
+}
+
 frm_code frmi_graph_infer(frmi_graph *g, frm_error *err)
 {
     for (size_t pos = 0; pos < g->n_nodes; pos++) {
         frmi_node *n = &g->nodes[g->order[pos]];
-        for (int k = 0; k < n->n_out; k++) {
-            frmi_value *v = frmi_out(g, n, k);
-            if (v) {
-                v->elem_type = 0;
-                v->rank = -1;
-                v->cval = NULL;
-            }
-        }
+        forget_outputs(g, n, 0);
         frmi_infer_fn fn = strchr(n->op, ':') ? NULL : frmi_infer_lookup(n->op);
         frmi_infer_status st;
         if (!fn)
@@ -314,17 +323,8 @@ frm_code frmi_graph_infer(frmi_graph *g, frm_error *err)
             }
         }
         n->known = st == FRMI_INFER_OK;
-        if (!n->known) {
-            for (int k = 0; k < n->n_out; k++) {
-                frmi_value *v = frmi_out(g, n, k);
-                if (v) {
-                    v->elem_type = 0;
-                    v->rank = -1;
-                    v->cval = NULL;
-                    fall_back_to_declared(v);
-                }
-            }
-        }
+        if (!n->known)
+            forget_outputs(g, n, 1);
     }
     return FRM_OK;
 }

@@ -123,24 +123,6 @@ static status const_shape(frmi_graph *g, frmi_node *n, int i, const char *what,
     return FRMI_INFER_OK;
 }
 
-/* Whether input i is present (not omitted, not past the end). */
-static int has_in(frmi_graph *g, const frmi_node *n, int i)
-{
-    return i < n->n_in && frmi_in(g, n, i) != NULL;
-}
-
-static const Onnx__AttributeProto *find_attr(const frmi_node *n, const char *name)
-{
-    if (!n->proto)
-        return NULL;
-    for (size_t k = 0; k < n->proto->n_attribute; k++) {
-        const Onnx__AttributeProto *a = n->proto->attribute[k];
-        if (a && a->name && strcmp(a->name, name) == 0)
-            return a;
-    }
-    return NULL;
-}
-
 /* --- Shape ----------------------------------------------------------------- */
 
 frmi_infer_status frmi_infer_shape_op(frmi_graph *g, frmi_node *n)
@@ -390,13 +372,13 @@ frmi_infer_status frmi_infer_constant(frmi_graph *g, frmi_node *n)
     }
 
     const Onnx__AttributeProto *a;
-    if (find_attr(n, "value_string"))
+    if (frmi_attr_find(n, "value_string"))
         return frmi_set_shape(g, n, 0, FRMI_T_STRING, 0, dims);
-    if ((a = find_attr(n, "value_strings")) != NULL) {
+    if ((a = frmi_attr_find(n, "value_strings")) != NULL) {
         dims[0] = (int64_t)a->n_strings;
         return frmi_set_shape(g, n, 0, FRMI_T_STRING, 1, dims);
     }
-    if ((a = find_attr(n, "sparse_value")) != NULL) {
+    if ((a = frmi_attr_find(n, "sparse_value")) != NULL) {
         const Onnx__SparseTensorProto *sp = a->sparse_tensor;
         if (!sp)
             return frmi_unknown(g, n, "attribute sparse_value is not a sparse tensor");
@@ -471,7 +453,7 @@ frmi_infer_status frmi_infer_reshape(frmi_graph *g, frmi_node *n)
     const int64_t *shape;
     size_t count;
     status s;
-    if (g->opset < 5 && !has_in(g, n, 1)) {
+    if (g->opset < 5 && !frmi_in(g, n, 1)) {
         /* Reshape-1: the target is the `shape` attribute */
         int r = frmi_attr_ints(n, "shape", &shape, &count);
         if (r <= 0)
@@ -663,9 +645,9 @@ frmi_infer_status frmi_infer_split(frmi_graph *g, frmi_node *n)
     const int64_t *attr_split;
     size_t attr_count;
     int ra = frmi_attr_ints(n, "split", &attr_split, &attr_count);
-    if (g->opset >= 13 || (has_in(g, n, 1) && ra == 0)) {
+    if (g->opset >= 13 || (frmi_in(g, n, 1) && ra == 0)) {
         /* Split-13: an optional input (Split-1 also took it as an input) */
-        if (has_in(g, n, 1)) {
+        if (frmi_in(g, n, 1)) {
             s = const_ints(g, n, 1, "input 1 (split)", &split, &count);
             if (s != FRMI_INFER_OK)
                 return s;
@@ -774,12 +756,12 @@ frmi_infer_status frmi_infer_slice(frmi_graph *g, frmi_node *n)
         s = const_ints(g, n, 2, "input 2 (ends)", &ends, &ne);
         if (s != FRMI_INFER_OK)
             return s;
-        if (has_in(g, n, 3)) {
+        if (frmi_in(g, n, 3)) {
             s = const_ints(g, n, 3, "input 3 (axes)", &axes, &na);
             if (s != FRMI_INFER_OK)
                 return s;
         }
-        if (has_in(g, n, 4)) {
+        if (frmi_in(g, n, 4)) {
             s = const_ints(g, n, 4, "input 4 (steps)", &steps, &nst);
             if (s != FRMI_INFER_OK)
                 return s;
@@ -914,7 +896,7 @@ static status squeeze_inputs(frmi_graph *g, frmi_node *n, frmi_value **x, const 
     if (s != FRMI_INFER_OK)
         return s;
     if (g->opset >= 13) {
-        if (!has_in(g, n, 1))
+        if (!frmi_in(g, n, 1))
             return FRMI_INFER_OK;
         s = const_ints(g, n, 1, "input 1 (axes)", axes, count);
         if (s == FRMI_INFER_OK)
@@ -1204,7 +1186,7 @@ frmi_infer_status frmi_infer_pad(frmi_graph *g, frmi_node *n)
         s = const_ints(g, n, 1, "input 1 (pads)", &pads, &np);
         if (s != FRMI_INFER_OK)
             return s;
-        if (g->opset >= 18 && has_in(g, n, 3)) {
+        if (g->opset >= 18 && frmi_in(g, n, 3)) {
             s = const_ints(g, n, 3, "input 3 (axes)", &axes_in, &na);
             if (s != FRMI_INFER_OK)
                 return s;
@@ -1279,7 +1261,7 @@ frmi_infer_status frmi_infer_resize(frmi_graph *g, frmi_node *n)
     double scales[FRMI_MAX_RANK];
     int have_scales = 0;
     int scales_in = is_upsample ? 1 : g->opset < 11 ? 1 : 2;
-    if (has_in(g, n, scales_in)) {
+    if (frmi_in(g, n, scales_in)) {
         frmi_value *v;
         s = frmi_need_const(g, n, scales_in, &v);
         if (s != FRMI_INFER_OK)
@@ -1319,7 +1301,7 @@ frmi_infer_status frmi_infer_resize(frmi_graph *g, frmi_node *n)
 
     const int64_t *sizes = NULL;
     size_t nsizes = 0;
-    if (!is_upsample && g->opset >= 11 && has_in(g, n, 3)) {
+    if (!is_upsample && g->opset >= 11 && frmi_in(g, n, 3)) {
         s = const_ints(g, n, 3, "input 3 (sizes)", &sizes, &nsizes);
         if (s != FRMI_INFER_OK)
             return s;
