@@ -30,6 +30,7 @@ typedef enum frm_code {
     FRM_E_ARGUMENT = 9,   /* an invalid argument was passed to a function */
     FRM_E_RUNTIME = 10,   /* an inference runtime reported an error */
     FRM_E_MODEL = 11,     /* a model file is malformed or cannot be analysed */
+    FRM_E_INTERRUPTED = 12, /* the caller asked the work to stop (a signal) */
     FRM_CODE_LAST         /* not a code: one past the last one */
 } frm_code;
 

@@ -1,11 +1,12 @@
 /*
  * frm/frm.h - libfrm in one include: version, errors, records, metric,
- * statistics, model profiles, the model zoo, host and runtime
- * information.
+ * statistics, model profiles, the model zoo, measurement, host and
+ * runtime information.
  */
 #ifndef FRM_FRM_H
 #define FRM_FRM_H
 
+#include "frm/bench.h"
 #include "frm/error.h"
 #include "frm/host.h"
 #include "frm/metric.h"

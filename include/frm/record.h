@@ -46,6 +46,9 @@ typedef struct frm_latency {
     double n, warmup;
     double ci95_lo, ci95_hi;   /* "ci95_median": [lo, hi] */
     double first_run, init_ms;
+    double target_ci;          /* adaptive mode's target, a fraction; NaN otherwise */
+    const char *stop;          /* why the timed loop ended ("runs", "target-ci",
+                                  "max-runs", "max-time"); NULL when absent */
 } frm_latency;
 
 typedef struct frm_memory {
@@ -75,6 +78,7 @@ typedef struct frm_record {
     frm_latency latency_ms;
     frm_memory memory_mb;
     double energy_mj;
+    const char *energy_source; /* "rapl", "nvml", ...; NULL when absent */
     double macs, flops, params, weights_bytes, activations_peak_bytes;
     double accuracy_top1;      /* fraction in [0, 1] */
     const char *host_json;

@@ -20,12 +20,16 @@ enum {
     CLI_USAGE = 2      /* the command line itself is wrong */
 };
 
+int cmd_bench(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_zoo(int argc, char **argv);
+extern const char bench_usage[];
 extern const char info_usage[];
 extern const char profile_usage[];
+extern const char run_usage[];
 extern const char score_usage[];
 extern const char zoo_usage[];
 
@@ -54,6 +58,16 @@ typedef enum cli_format {
  */
 bool cli_parse_format(const char *arg, unsigned allowed, cli_format *out);
 
+/*
+ * Parses `arg`, the value of option `opt`, as a whole number in [lo, hi]
+ * or a real number in [lo, hi]; on failure reports a usage error of
+ * `command` and returns CLI_USAGE.
+ */
+int cli_parse_int(const char *command, const char *opt, const char *arg, long long lo,
+                  long long hi, long long *out);
+int cli_parse_real(const char *command, const char *opt, const char *arg, double lo, double hi,
+                   double *out);
+
 /* Writes one CSV field (RFC 4180 quoting when needed). */
 void cli_csv_field(FILE *out, const char *s);
 
@@ -63,5 +77,57 @@ void cli_csv_field(FILE *out, const char *s);
  * Returns `status` when all went well, CLI_FAILURE otherwise.
  */
 int cli_finish(int status);
+
+/* --- Benchmarking a list of models: bench_runner.c ------------------------ */
+
+#define CLI_MAX_INPUTS 64
+
+/* How to measure and record a list of models under one configuration. */
+typedef struct cli_bench_plan {
+    frm_bench_options opt;
+    frm_input_shape inputs[CLI_MAX_INPUTS];  /* opt.inputs points here */
+    const char *device;          /* NULL: slug of the CPU model (or "cuda-device-0") */
+    frm_tier tier;               /* UNKNOWN: from the provider */
+    const frm_accuracy *accuracy;
+    int isolate;                 /* a fresh worker process per model */
+    double timeout_s;            /* per model, isolated only; 0: none */
+    const char *label;           /* shown in progress lines; may be NULL */
+} cli_bench_plan;
+
+void cli_bench_plan_init(cli_bench_plan *p);
+
+/* What happened to one model, for the summary table. */
+typedef struct cli_bench_row {
+    char model[128];
+    int ok;
+    double median, ci_lo, ci_hi, peak, macs;
+} cli_bench_row;
+
+typedef struct cli_bench_report {
+    cli_bench_row *rows;
+    size_t n_rows;
+    size_t n_failed;
+    int interrupted;             /* Ctrl-C: the remaining models were skipped */
+    int write_failed;            /* the record file could not be written: stop */
+    double inference_ms;         /* time inside timed runs, all models */
+} cli_bench_report;
+
+/*
+ * Measures `models` one after another, appending one record per model to
+ * `out` (an error record for a model that fails) and reporting failures on
+ * standard error.  Ctrl-C once finishes the current model and skips the
+ * rest; twice abandons the current model too.  Returns CLI_OK or
+ * CLI_FAILURE (some model failed, or the run was interrupted); `rep` is
+ * the caller's to release with cli_bench_report_release.
+ */
+int cli_bench_models(const cli_bench_plan *plan, char *const *models, size_t n_models, FILE *out,
+                     cli_bench_report *rep);
+void cli_bench_report_release(cli_bench_report *rep);
+
+/* The summary table: model, median, 95% CI, peak memory, MACs. */
+void cli_bench_print_summary(FILE *f, const cli_bench_report *rep);
+
+/* The worker side of isolation: `frm bench --worker`, see bench.c. */
+int cli_bench_worker(const cli_bench_plan *plan, const char *model);
 
 #endif

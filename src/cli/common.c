@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -99,4 +100,29 @@ int cli_finish(int status)
         return CLI_FAILURE;
     }
     return failed ? CLI_FAILURE : status;
+}
+
+int cli_parse_int(const char *command, const char *opt, const char *arg, long long lo,
+                  long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(arg, &end, 10);
+    if (errno || *end || end == arg || v < lo || v > hi)
+        return cli_usage_error(command, "%s '%s': expected a whole number from %lld to %lld",
+                               opt, arg, lo, hi);
+    *out = v;
+    return CLI_OK;
+}
+
+int cli_parse_real(const char *command, const char *opt, const char *arg, double lo, double hi,
+                   double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (errno || *end || end == arg || !(v >= lo && v <= hi))
+        return cli_usage_error(command, "%s '%s': expected a number from %g to %g", opt, arg, lo, hi);
+    *out = v;
+    return CLI_OK;
 }

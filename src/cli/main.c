@@ -14,8 +14,10 @@ typedef struct command {
 
 /* Sorted by name; `frm help` lists them in this order. */
 static const command commands[] = {
+    {"bench", cmd_bench, bench_usage, "measure ONNX models on this machine, one record per model"},
     {"info", cmd_info, info_usage, "show frm, ONNX Runtime and host information"},
     {"profile", cmd_profile, profile_usage, "count MACs, FLOPs, parameters and activations of ONNX models"},
+    {"run", cmd_run, run_usage, "run the study here: zoo, benchmarks under 3 configurations, FRM table"},
     {"score", cmd_score, score_usage, "compute FRM per configuration from benchmark records"},
     {"zoo", cmd_zoo, zoo_usage, "write the paper's 13 architectures as ONNX models"},
 };

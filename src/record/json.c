@@ -104,6 +104,7 @@ static frm_code read_latency(json_t *lat, frm_latency *l, bool required, frm_err
         {"warmup", "latency_ms.warmup", offsetof(frm_latency, warmup)},
         {"first_run", "latency_ms.first_run", offsetof(frm_latency, first_run)},
         {"init_ms", "latency_ms.init_ms", offsetof(frm_latency, init_ms)},
+        {"target_ci", "latency_ms.target_ci", offsetof(frm_latency, target_ci)},
     };
     if (!lat)
         return FRM_OK;
@@ -111,6 +112,7 @@ static frm_code read_latency(json_t *lat, frm_latency *l, bool required, frm_err
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         TRY(get_number(lat, fields[i].key, fields[i].path, false,
                        (double *)((char *)l + fields[i].offset), err));
+    TRY(get_string(lat, "stop", "latency_ms.stop", false, &l->stop, err));
     json_t *ci = json_object_get(lat, "ci95_median");
     if (ci && !json_is_null(ci)) {
         if (!json_is_array(ci) || json_array_size(ci) != 2 ||
@@ -198,6 +200,7 @@ static frm_code read_fields(json_t *obj, frm_record *rec, json_t **config, json_
     TRY(read_memory(mem, &rec->memory_mb, ok, err));
 
     TRY(get_number(obj, "energy_mj", "energy_mj", false, &rec->energy_mj, err));
+    TRY(get_string(obj, "energy_source", "energy_source", false, &rec->energy_source, err));
     TRY(get_number(obj, "macs", "macs", ok, &rec->macs, err));
     TRY(get_number(obj, "flops", "flops", false, &rec->flops, err));
     TRY(get_number(obj, "params", "params", false, &rec->params, err));

@@ -25,7 +25,7 @@ void frm_record_init(frm_record *rec)
         &rec->latency_ms.min, &rec->latency_ms.max, &rec->latency_ms.p90,
         &rec->latency_ms.p95, &rec->latency_ms.p99, &rec->latency_ms.n,
         &rec->latency_ms.warmup, &rec->latency_ms.ci95_lo, &rec->latency_ms.ci95_hi,
-        &rec->latency_ms.first_run, &rec->latency_ms.init_ms,
+        &rec->latency_ms.first_run, &rec->latency_ms.init_ms, &rec->latency_ms.target_ci,
         &rec->memory_mb.peak, &rec->memory_mb.rss_peak_delta,
         &rec->memory_mb.rss_after_load, &rec->memory_mb.weights,
         &rec->memory_mb.activations_peak,
@@ -75,6 +75,8 @@ static void put_latency(frmi_jsonw *w, const frm_latency *l)
     }
     put_number(w, "first_run", l->first_run);
     put_number(w, "init_ms", l->init_ms);
+    put_number(w, "target_ci", l->target_ci);
+    put_string(w, "stop", l->stop);
     frmi_jsonw_end(w);
 }
 
@@ -117,6 +119,7 @@ static void put_record(frmi_jsonw *w, const frm_record *rec)
         frmi_jsonw_key(w, "energy_mj");
         frmi_jsonw_number(w, rec->energy_mj);
     }
+    put_string(w, "energy_source", rec->energy_source);
     put_number(w, "macs", rec->macs);
     put_number(w, "flops", rec->flops);
     put_number(w, "params", rec->params);

@@ -22,6 +22,7 @@ const char *frm_strerror(frm_code code)
     case FRM_E_ARGUMENT: return "invalid argument";
     case FRM_E_RUNTIME: return "inference runtime error";
     case FRM_E_MODEL: return "malformed or unsupported model";
+    case FRM_E_INTERRUPTED: return "interrupted";
     case FRM_CODE_LAST: break;
     }
     return "unknown error code";
