@@ -1,6 +1,7 @@
 # frm: the two commands of the README, and a few helpers.
 #
-#   make run    set up, build, and run the main job
+#   make run    set up, build, and run the main job (frm run; RUN_ARGS=--quick
+#               for a shorter protocol)
 #   make test   set up, build twice (plain, and with ASan+UBSan), run every test in
 #               both, then fuzz the ONNX reader for FUZZ_SECONDS (60)
 #
@@ -67,13 +68,16 @@ fuzz: build-fuzz
 test: test-plain test-asan fuzz
 
 run: build
-	@./scripts/run-main build/frm
+	@RUN_ARGS="$(RUN_ARGS)" ./scripts/run-main build/frm
 
 # Benchmarks print ratios against a reference measured in the same run.
 bench: build
 	@./build/bench_records $(BENCH_RECORDS)
 	@./build/bench_profile $(BENCH_PROFILE_MB)
 	@./build/bench_zoo
+	@./build/bench_harness_fidelity
+	@./build/bench_isolation
+	@./build/bench_run_efficiency $(BENCH_RUN_MODELS)
 
 install: build
 	@cmake --install build --prefix $(PREFIX)

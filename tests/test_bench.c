@@ -186,13 +186,7 @@ static void test_measure_errors(void **state)
     assert_contains(err.message, "'tpu'");
 
     /* The npm build of ONNX Runtime has the CPU provider only. */
-    frm_runtime rt;
-    assert_int_equal(frm_runtime_probe(&rt, &err), FRM_OK);
-    int has_cuda = 0;
-    for (size_t i = 0; i < rt.n_providers; i++)
-        has_cuda |= strcmp(rt.providers[i], "CUDAExecutionProvider") == 0;
-    frm_runtime_release(&rt);
-    if (!has_cuda) {
+    if (!tu_runtime_offers("CUDAExecutionProvider")) {
         o.provider = "cuda";
         assert_int_equal(frm_bench_measure(small_model(), &o, &m, &err), FRM_E_ARGUMENT);
         assert_contains(err.message, "no CUDA execution provider");

@@ -48,11 +48,12 @@ static int read_records(const char *path, char **models, int max)
     assert_int_equal(frm_reader_open(&r, path, &err), FRM_OK);
     const frm_record *rec;
     int n = 0;
-    while (frm_reader_next(r, &rec, &err) == FRM_OK && rec) {
+    frm_code rc;
+    while ((rc = frm_reader_next(r, &rec, &err)) == FRM_OK && rec) {
         assert_true(n < max);
         models[n++] = strdup(rec->model);
     }
-    assert_int_equal(err.code, FRM_OK);
+    assert_int_equal(rc, FRM_OK);
     frm_reader_close(r);
     return n;
 }
@@ -102,6 +103,9 @@ static void test_records_carry_every_field(void **state)
     assert_contains(r.out, "alpha");
     tu_run_free(&r);
 
+    char *text = tu_read(out);
+    assert_contains(text, "\"n\":12,\"warmup\":2,");   /* counts as integers */
+    free(text);
     json_t *rec = record_of(out, "alpha");
     assert_string_equal(json_string_value(json_object_get(rec, "status")), "ok");
     assert_string_equal(json_string_value(json_object_get(rec, "device")), "Test Box");
@@ -126,8 +130,8 @@ static void test_records_carry_every_field(void **state)
     assert_string_equal(json_string_value(json_object_get(json_object_get(rec, "memory_mb"), "source")),
                         "measured");
     assert_true(json_object_get(rec, "energy_mj") != NULL);
-    /* batch 2: 2 * 128 * 128 MACs */
-    assert_same(number_at(rec, "macs", NULL), 32768);
+    /* per sample, though each call ran two: 128 * 128 MACs */
+    assert_same(number_at(rec, "macs", NULL), 16384);
     assert_same(number_at(rec, "params", NULL), 16384);
     assert_same(number_at(rec, "accuracy_top1", NULL), 0.715);
     assert_same(number_at(json_object_get(rec, "config"), "batch", NULL), 2);
@@ -294,6 +298,19 @@ static void test_usage_errors(void **state)
     assert_int_equal(r.status, 1);
     assert_contains(r.err, "absent.csv");
     assert_string_equal(r.out, "");
+    tu_run_free(&r);
+
+    if (!tu_runtime_offers("CUDAExecutionProvider")) {
+        r = tu_frm(NULL, NULL, "bench", "--provider", "cuda", tiny_model("v"), NULL);
+        assert_int_equal(r.status, 1);
+        assert_contains(r.err, "no CUDA execution provider");
+        assert_string_equal(r.out, "");
+        tu_run_free(&r);
+    }
+
+    r = tu_frm(NULL, NULL, "run", "--models", "squeezenet1_1", "--out", tu_path("run-no-base"), NULL);
+    assert_int_equal(r.status, 1);
+    assert_contains(r.err, "--models must include resnet50");
     tu_run_free(&r);
 
     r = tu_frm(NULL, NULL, "help", "bench", NULL);

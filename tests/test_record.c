@@ -248,11 +248,12 @@ static void full_record_round_trip(void **state)
     assert_non_null(text);
     assert_int_equal(count_char(text, '\n'), 1);
     assert_int_equal(text[strlen(text) - 1], '\n');
-    /* numbers in their shortest exact form */
+    /* numbers in their shortest exact form; whole numbers below 1e15 as integers */
     assert_contains(text, "\"median\":12.345,");
     assert_contains(text, "\"min\":11.000000000000002,");
     assert_contains(text, "\"energy_mj\":0.30000000000000004,");
-    assert_contains(text, "\"macs\":4.1e+09,");
+    assert_contains(text, "\"macs\":4100000000,");
+    assert_contains(text, "\"n\":1000,");
     assert_contains(text, "\"params\":9007199254740994,");
     assert_contains(text, "\"ci95_median\":[12.2,12.5]");
     assert_contains(text, "\"config\":{\"batch\":8,");

@@ -289,3 +289,15 @@ const char *tu_onnx_python(void)
     }
     return found;
 }
+
+int tu_runtime_offers(const char *name)
+{
+    frm_runtime rt;
+    frm_error err;
+    assert_int_equal(frm_runtime_probe(&rt, &err), FRM_OK);
+    int found = 0;
+    for (size_t i = 0; i < rt.n_providers; i++)
+        found |= strcmp(rt.providers[i], name) == 0;
+    frm_runtime_release(&rt);
+    return found;
+}

@@ -70,6 +70,10 @@ const char *tu_line(const char *config_id, const char *device, const char *tier,
  */
 int tu_run_to(const char *const *argv, const char *out_path);
 
+/* True when the loaded ONNX Runtime offers execution provider `name`
+ * ("CUDAExecutionProvider"). */
+int tu_runtime_offers(const char *name);
+
 /* A Python that can import onnx ($FRM_PYTHON, python3, /usr/bin/python3),
  * or NULL. */
 const char *tu_onnx_python(void);

@@ -21,6 +21,7 @@
 #include "bench/probe.h"
 #include "frm/bench.h"
 #include "frm/stats.h"
+#include "stats/ties.h"
 #include "util/error.h"
 
 #define CI_LEVEL 0.95
@@ -53,12 +54,6 @@ static frm_code check_options(const frm_bench_options *o, frm_error *err)
     return FRM_OK;
 }
 
-static int ascending(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* True once the median's CI half-width is within `target` of the median.
  * `scratch` has room for n values. */
 static int ci_narrow_enough(const double *samples, size_t n, double target, double *scratch)
@@ -68,7 +63,7 @@ static int ci_narrow_enough(const double *samples, size_t n, double target, doub
     if (j == 0)
         return 0;
     memcpy(scratch, samples, n * sizeof *scratch);
-    qsort(scratch, n, sizeof *scratch, ascending);
+    qsort(scratch, n, sizeof *scratch, frmi_ascending);
     double half = (scratch[n - j] - scratch[j - 1]) / 2.0;
     return half <= target * frm_quantile_sorted(scratch, n, 0.5);
 }

@@ -87,10 +87,12 @@ static void write_host(frmi_buf *b, const frm_host *h)
     frmi_jsonw_end(&w);
 }
 
-static void fill_counts(frm_record *rec, const frm_profile *p)
+/* The profile counted a whole call; records carry MACs and FLOPs per
+ * sample (SPEC 6: at batch 1), memory per call. */
+static void fill_counts(frm_record *rec, const frm_profile *p, int64_t batch)
 {
-    rec->macs = (double)p->macs;
-    rec->flops = (double)p->flops;
+    rec->macs = (double)p->macs / (double)batch;
+    rec->flops = (double)p->flops / (double)batch;
     rec->params = (double)p->params;
     rec->weights_bytes = (double)p->weights_bytes;
     rec->activations_peak_bytes = (double)p->activations_peak_bytes;
@@ -171,7 +173,7 @@ frm_code frm_bench_record_append(FILE *out, const frm_bench_outcome *o, frm_erro
     rec.config_id = config_id;
     rec.batch = (double)o->opt->batch;
     if (o->profile)
-        fill_counts(&rec, o->profile);
+        fill_counts(&rec, o->profile, o->opt->batch);
     if (m)
         fill_measurement(&rec, m, o->opt);
     rec.accuracy_top1 = o->accuracy_top1;

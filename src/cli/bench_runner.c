@@ -247,7 +247,7 @@ typedef struct run_context {
 static int bench_one(const run_context *c, const char *path, progress *prog)
 {
     const cli_bench_plan *plan = c->plan;
-    char model[128], why[FRM_ERROR_SIZE + 64] = "", sha[65];
+    char model[128], why[FRM_ERROR_SIZE + 64] = "", sha[65] = "";
     model_name(path, model, sizeof model);
     prog->model = model;
 
@@ -273,7 +273,7 @@ static int bench_one(const run_context *c, const char *path, progress *prog)
 
     frm_bench_outcome o = {
         .model = model,
-        .model_sha256 = profile ? sha : NULL,
+        .model_sha256 = sha[0] ? sha : NULL,
         .profile = profile,
         .m = ok ? &m : NULL,
         .error = ok ? NULL : why,
@@ -315,6 +315,18 @@ int cli_bench_models(const cli_bench_plan *plan, char *const *models, size_t n_m
     if (frm_runtime_probe(&rt, &err) != FRM_OK) {
         cli_error("%s", err.message);
         return CLI_FAILURE;
+    }
+    if (plan->opt.provider && strcmp(plan->opt.provider, "cuda") == 0) {
+        size_t i = 0;
+        while (i < rt.n_providers && strcmp(rt.providers[i], "CUDAExecutionProvider") != 0)
+            i++;
+        if (i == rt.n_providers) {
+            cli_error("--provider cuda: the loaded ONNX Runtime %s has no CUDA execution provider "
+                      "('frm info' lists what it has); build frm against a GPU build of ONNX Runtime "
+                      "with FRM_ORT_ROOT", rt.version);
+            frm_runtime_release(&rt);
+            return CLI_FAILURE;
+        }
     }
     if (!plan->isolate)
         cli_warning("--no-isolate: every model is measured in this process, so peak memory "

@@ -29,7 +29,7 @@ const char run_usage[] =
     "\n"
     "Options:\n"
     "  -o, --out DIR           output folder (default frm-run)\n"
-    "      --quick             3 warm-up and 20 timed runs: a few minutes on two\n"
+    "      --quick             3 warm-up and 20 timed runs: under a minute on two\n"
     "                          cores, for a first look\n"
     "  -m, --models LIST       comma-separated zoo names (default: all 13)\n"
     "      --timeout SEC       give up on a model after SEC seconds (default 600)\n"
@@ -120,6 +120,14 @@ static int write_zoo(const run_args *a, const char *zoo_dir, char ***paths, size
         for (size_t i = 0; i < frm_zoo_count(); i++)
             names[count++] = frm_zoo_at(i)->name;
     }
+    size_t k = 0;
+    while (k < count && strcmp(names[k], "resnet50") != 0)
+        k++;
+    if (k == count) {
+        cli_error("--models must include resnet50, the baseline FRM is computed against");
+        free(list);
+        return -1;
+    }
     *paths = calloc(count ? count : 1, sizeof **paths);
     *n = 0;
     int status = *paths ? 0 : -1;
@@ -184,32 +192,54 @@ static const char *ordinal(char out[16], double rank)
     return out;
 }
 
-static void print_shifts(const frm_scores *sc, const frm_score_group *const *groups)
+/* A model's largest rank shift over the configurations, and where. */
+typedef struct shift {
+    const frm_score_row *row;   /* in the first configuration with that shift */
+    double magnitude;
+    char where[64];             /* the configurations sharing it */
+} shift;
+
+static void model_shift(const frm_scores *sc, const frm_score_group *const *groups, const char *model,
+                        shift *out)
 {
-    typedef struct shift {
-        const frm_score_row *row;
-        size_t config;
-    } shift;
+    memset(out, 0, sizeof *out);
+    for (size_t c = 0; c < N_CONFIGS; c++) {
+        const frm_score_row *r = row_of(sc, groups[c], model);
+        if (r && fabs(r->ops_rank - r->rank) > out->magnitude) {
+            out->row = r;
+            out->magnitude = fabs(r->ops_rank - r->rank);
+        }
+    }
+    size_t n = 0, len = 0;
+    for (size_t c = 0; out->row && c < N_CONFIGS; c++) {
+        const frm_score_row *r = row_of(sc, groups[c], model);
+        if (r && r->ops_rank - r->rank == out->row->ops_rank - out->row->rank) {
+            len += (size_t)snprintf(out->where + len, sizeof out->where - len, "%s%s", n ? ", " : "",
+                                    configs[c].label);
+            n++;
+        }
+    }
+    if (n == N_CONFIGS)
+        snprintf(out->where, sizeof out->where, "every configuration");
+}
+
+static void print_shifts(const frm_scores *sc, const frm_score_group *const *groups,
+                         const frm_score_group *first)
+{
     shift best[5];
     size_t n_best = 0;
-    for (size_t c = 0; c < N_CONFIGS; c++)
-        for (size_t i = 0; groups[c] && i < groups[c]->count; i++) {
-            const frm_score_row *r = &sc->rows[groups[c]->first + i];
-            double mag = fabs(r->ops_rank - r->rank);
-            if (mag < 2)
-                continue;
-            size_t k = n_best < 5 ? n_best++ : 5;
-            if (k == 5) {
-                if (mag <= fabs(best[4].row->ops_rank - best[4].row->rank))
-                    continue;
-                k = 4;
-            }
-            while (k > 0 && fabs(best[k - 1].row->ops_rank - best[k - 1].row->rank) < mag) {
-                best[k] = best[k - 1];
-                k--;
-            }
-            best[k] = (shift){r, c};
+    for (size_t i = 0; first && i < first->count; i++) {
+        shift s;
+        model_shift(sc, groups, sc->rows[first->first + i].entry->model, &s);
+        if (s.magnitude < 2 || (n_best == 5 && s.magnitude <= best[4].magnitude))
+            continue;
+        size_t k = n_best < 5 ? n_best++ : 4;
+        while (k > 0 && best[k - 1].magnitude < s.magnitude) {
+            best[k] = best[k - 1];
+            k--;
         }
+        best[k] = s;
+    }
     if (n_best == 0) {
         printf("\nNo model moves by two places or more between the MACs and FRM rankings.\n");
         return;
@@ -219,10 +249,10 @@ static void print_shifts(const frm_scores *sc, const frm_score_group *const *gro
         const frm_score_row *r = best[i].row;
         char a[16], b[16];
         double d = r->ops_rank - r->rank;
-        printf("  %-18s %-9s %s by MACs, %s by FRM (%g places %s): latency %.2fx and memory "
-               "%.2fx the baseline's, for %.2fx its MACs\n",
-               r->entry->model, configs[best[i].config].label, ordinal(a, r->ops_rank), ordinal(b, r->rank),
-               fabs(d), d > 0 ? "better" : "worse", r->r_latency, r->r_memory, r->r_flops);
+        printf("  %s: %s by MACs, %s by FRM (%g places %s; %s).\n"
+               "    Latency %.2fx and memory %.2fx the baseline's, for %.2fx its MACs.\n",
+               r->entry->model, ordinal(a, r->ops_rank), ordinal(b, r->rank), fabs(d),
+               d > 0 ? "better" : "worse", best[i].where, r->r_latency, r->r_memory, r->r_flops);
     }
 }
 
@@ -259,13 +289,13 @@ static int report(const char *results, const char *const *config_ids)
     }
     printf("\nFRM on this machine (baseline resnet50; lower is better), beside the MACs ranking.\n"
            "Rows follow the FRM ranking of the first configuration; # is the rank.\n\n");
-    printf("%-18s %7s %5s", "model", "GMACs", "MACs#");
+    printf("%-22s %7s %5s", "model", "GMACs", "MACs#");
     for (size_t c = 0; c < N_CONFIGS; c++)
         printf("  %9s %3s", configs[c].label, "#");
     printf("\n");
     for (size_t i = 0; first && i < first->count; i++) {
         const frm_score_row *r0 = &sc->rows[first->first + i];
-        printf("%-18s %7.3f %5g", r0->entry->model, r0->entry->macs / 1e9, r0->ops_rank);
+        printf("%-22s %7.3f %5g", r0->entry->model, r0->entry->macs / 1e9, r0->ops_rank);
         for (size_t c = 0; c < N_CONFIGS; c++) {
             const frm_score_row *r = row_of(sc, groups[c], r0->entry->model);
             if (r)
@@ -275,7 +305,7 @@ static int report(const char *results, const char *const *config_ids)
         }
         printf("\n");
     }
-    print_shifts(sc, groups);
+    print_shifts(sc, groups, first);
     frm_scores_free(sc);
     frm_dataset_free(ds);
     return CLI_OK;

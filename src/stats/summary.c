@@ -14,12 +14,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "frm/stats.h"
-
-static int ascending(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "stats/ties.h"
 
 double frm_quantile_sorted(const double *sorted, size_t n, double q)
 {
@@ -60,7 +55,7 @@ frm_code frm_summarize(const double *x, size_t n, double level, frm_summary *out
     if (!s)
         return FRM_E_NOMEM;
     memcpy(s, x, n * sizeof *s);
-    qsort(s, n, sizeof *s, ascending);
+    qsort(s, n, sizeof *s, frmi_ascending);
 
     memset(out, 0, sizeof *out);
     out->n = n;

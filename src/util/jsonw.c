@@ -75,6 +75,11 @@ void frmi_buf_printf(frmi_buf *b, const char *fmt, ...)
 
 char *frmi_format_double(char out[32], double v)
 {
+    /* Whole numbers as integers: a count of 50 reads "50", not "5e+01". */
+    if (v == floor(v) && fabs(v) < 1e15) {
+        snprintf(out, 32, "%.0f", v);
+        return out;
+    }
     for (int precision = 1; precision <= 17; precision++) {
         snprintf(out, 32, "%.*g", precision, v);
         if (strtod(out, NULL) == v)
