@@ -377,15 +377,15 @@ void cli_bench_report_release(cli_bench_report *rep)
 
 void cli_bench_print_summary(FILE *f, const cli_bench_report *rep)
 {
-    fprintf(f, "%-22s %11s  %-23s %10s %9s\n", "model", "median ms", "95% CI of median", "peak MB", "GMACs");
+    fprintf(f, "%-22s %11s  %-25s %9s %9s\n", "model", "median ms", "95% CI of median", "peak MB", "GMACs");
     for (size_t i = 0; i < rep->n_rows; i++) {
         const cli_bench_row *r = &rep->rows[i];
         if (!r->ok) {
-            fprintf(f, "%-22s %11s  %-23s %10s %9s\n", r->model, "failed", "", "", "");
+            fprintf(f, "%-22s %11s  %-25s %9s %9s\n", r->model, "failed", "", "", "");
             continue;
         }
         char ci[64];
         snprintf(ci, sizeof ci, "[%.3f, %.3f]", r->ci_lo, r->ci_hi);
-        fprintf(f, "%-22s %11.3f  %-23s %10.1f %9.3f\n", r->model, r->median, ci, r->peak, r->macs / 1e9);
+        fprintf(f, "%-22s %11.3f  %-25s %9.1f %9.3f\n", r->model, r->median, ci, r->peak, r->macs / 1e9);
     }
 }
