@@ -12,20 +12,12 @@
 
 #include "bench/worker.h"
 
-/* y = Relu(x @ W), x [N, 256] with N symbolic, W [256, 256]. */
+/* y = Relu(x @ W), x [N, 256], W [256, 256]: written once. */
 static const char *small_model(void)
 {
     static const char *path;
-    if (path)
-        return path;
-    frmi_onnx_builder *b = tu_model(17);
-    frmi_onnx_input(b, "x", T_FLOAT, 2, DIMS(-1, 256), NULL);
-    float *w = frmi_onnx_initializer_f32_fill(b, "w", 2, DIMS(256, 256));
-    for (int i = 0; i < 256 * 256; i++)
-        w[i] = (float)((i % 17) - 8) / 64.0f;
-    tu_node_named(b, "MatMul", "mm", "x w", "h");
-    tu_node(b, "Relu", "h", "y");
-    path = tu_save(b, "small.onnx");
+    if (!path)
+        path = tu_matmul_relu_model("small", 256);
     return path;
 }
 

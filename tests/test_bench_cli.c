@@ -25,19 +25,9 @@
 #define UNDER_ASAN 0
 #endif
 
-/* y = Relu(x @ W) as tu_tmpdir()/NAME.onnx; x [N, 128]. */
 static const char *tiny_model(const char *name)
 {
-    frmi_onnx_builder *b = tu_model(17);
-    frmi_onnx_input(b, "x", T_FLOAT, 2, DIMS(-1, 128), NULL);
-    float *w = frmi_onnx_initializer_f32_fill(b, "w", 2, DIMS(128, 128));
-    for (int i = 0; i < 128 * 128; i++)
-        w[i] = (float)((i % 7) - 3) / 32.0f;
-    tu_node_named(b, "MatMul", "mm", "x w", "h");
-    tu_node(b, "Relu", "h", "y");
-    char file[64];
-    snprintf(file, sizeof file, "%s.onnx", name);
-    return tu_save(b, file);
+    return tu_matmul_relu_model(name, 128);
 }
 
 /* Every line of `path` read back as a record; returns how many. */

@@ -269,3 +269,17 @@ void tu_expect_unknown(const frm_profile *p, const char *name, const char *text,
         _fail(file, line);
     }
 }
+
+const char *tu_matmul_relu_model(const char *name, int64_t width)
+{
+    frmi_onnx_builder *b = tu_model(17);
+    frmi_onnx_input(b, "x", T_FLOAT, 2, DIMS(-1, width), NULL);
+    float *w = frmi_onnx_initializer_f32_fill(b, "w", 2, DIMS(width, width));
+    for (int64_t i = 0; w && i < width * width; i++)
+        w[i] = (float)((i % 7) - 3) / 32.0f;
+    tu_node_named(b, "MatMul", "mm", "x w", "h");
+    tu_node(b, "Relu", "h", "y");
+    char file[128];
+    snprintf(file, sizeof file, "%s.onnx", name);
+    return tu_save(b, file);
+}

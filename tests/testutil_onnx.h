@@ -59,6 +59,13 @@ frmi_onnx_node *tu_node(frmi_onnx_builder *b, const char *op, const char *ins, c
 frmi_onnx_node *tu_node_named(frmi_onnx_builder *b, const char *op, const char *name,
                               const char *ins, const char *outs);
 
+/*
+ * y = Relu(x @ W) saved as tu_tmpdir()/NAME.onnx: x [N, width] with N
+ * symbolic, W [width, width] of small nonzero weights.  Something cheap
+ * and real for ONNX Runtime to run.  Returns the path.
+ */
+const char *tu_matmul_relu_model(const char *name, int64_t width);
+
 /* --- writing and profiling ------------------------------------------------- */
 
 /* Writes the model to `path` (external data per `wo`, which may be NULL),

@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "bench/host_json.h"
 #include "frm/host.h"
 
 static void copy_trimmed(char *dst, size_t size, const char *src)
@@ -92,4 +93,22 @@ void frm_host_probe(frm_host *out)
         snprintf(out->kernel, sizeof out->kernel, "unknown");
         snprintf(out->arch, sizeof out->arch, "unknown");
     }
+}
+
+void frmi_host_write_json(frmi_jsonw *w, const frm_host *h)
+{
+    frmi_jsonw_object(w);
+    frmi_jsonw_key(w, "arch");
+    frmi_jsonw_string(w, h->arch);
+    frmi_jsonw_key(w, "cpu_model");
+    frmi_jsonw_string(w, h->cpu_model);
+    frmi_jsonw_key(w, "kernel");
+    frmi_jsonw_string(w, h->kernel);
+    frmi_jsonw_key(w, "logical_cores");
+    frmi_jsonw_number(w, h->logical_cores);
+    frmi_jsonw_key(w, "memory_bytes");
+    frmi_jsonw_number(w, (double)h->memory_bytes);
+    frmi_jsonw_key(w, "os");
+    frmi_jsonw_string(w, h->os);
+    frmi_jsonw_end(w);
 }

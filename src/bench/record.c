@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/host_json.h"
 #include "frm/bench.h"
 #include "frm/version.h"
 #include "util/error.h"
@@ -71,20 +72,7 @@ static void write_host(frmi_buf *b, const frm_host *h)
 {
     frmi_jsonw w;
     frmi_jsonw_init(&w, b, false);
-    frmi_jsonw_object(&w);
-    frmi_jsonw_key(&w, "arch");
-    frmi_jsonw_string(&w, h->arch);
-    frmi_jsonw_key(&w, "cpu_model");
-    frmi_jsonw_string(&w, h->cpu_model);
-    frmi_jsonw_key(&w, "kernel");
-    frmi_jsonw_string(&w, h->kernel);
-    frmi_jsonw_key(&w, "logical_cores");
-    frmi_jsonw_number(&w, h->logical_cores);
-    frmi_jsonw_key(&w, "memory_bytes");
-    frmi_jsonw_number(&w, (double)h->memory_bytes);
-    frmi_jsonw_key(&w, "os");
-    frmi_jsonw_string(&w, h->os);
-    frmi_jsonw_end(&w);
+    frmi_host_write_json(&w, h);
 }
 
 /* The profile counted a whole call; records carry MACs and FLOPs per

@@ -3,6 +3,7 @@
  */
 #include <getopt.h>
 
+#include "bench/host_json.h"
 #include "cli/cli.h"
 #include "util/jsonw.h"
 
@@ -56,20 +57,7 @@ static int print_json(const frm_runtime *rt, const frm_host *h)
     frmi_jsonw_end(&w);
     frmi_jsonw_end(&w);
     frmi_jsonw_key(&w, "host");
-    frmi_jsonw_object(&w);
-    frmi_jsonw_key(&w, "cpu_model");
-    frmi_jsonw_string(&w, h->cpu_model);
-    frmi_jsonw_key(&w, "logical_cores");
-    frmi_jsonw_number(&w, h->logical_cores);
-    frmi_jsonw_key(&w, "memory_bytes");
-    frmi_jsonw_number(&w, (double)h->memory_bytes);
-    frmi_jsonw_key(&w, "os");
-    frmi_jsonw_string(&w, h->os);
-    frmi_jsonw_key(&w, "kernel");
-    frmi_jsonw_string(&w, h->kernel);
-    frmi_jsonw_key(&w, "arch");
-    frmi_jsonw_string(&w, h->arch);
-    frmi_jsonw_end(&w);
+    frmi_host_write_json(&w, h);
     frmi_jsonw_end(&w);
     int status = CLI_OK;
     if (b.failed) {
