@@ -3,9 +3,7 @@
  * tie correction and chi-square p-value.
  */
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -21,24 +19,12 @@ frm_code frm_kruskal_wallis(const double *const *groups, const size_t *sizes, si
     for (size_t g = 0; g < k; g++) {
         if (!groups[g] || sizes[g] == 0 || frmi_any_nan(groups[g], sizes[g]))
             return FRM_E_ARGUMENT;
-        if (sizes[g] > SIZE_MAX / (2 * sizeof(double)) - n)
-            return FRM_E_NOMEM;
         n += sizes[g];
     }
-    double *pooled = malloc(2 * n * sizeof *pooled);
-    if (!pooled)
-        return FRM_E_NOMEM;
-    double *ranks = pooled + n;
-    for (size_t g = 0, at = 0; g < k; at += sizes[g], g++)
-        memcpy(pooled + at, groups[g], sizes[g] * sizeof *pooled);
-    double tie_term;
-    frm_code rc = frm_rank_average(pooled, n, ranks);
-    if (rc == FRM_OK)
-        rc = frmi_tie_term(pooled, n, &tie_term);
-    if (rc != FRM_OK) {
-        free(pooled);
+    double *ranks, tie_term;
+    frm_code rc = frmi_rank_pooled(groups, sizes, k, &ranks, &tie_term);
+    if (rc != FRM_OK)
         return rc;
-    }
     double ss = 0.0;               /* sum over groups of R_g^2 / n_g */
     for (size_t g = 0, at = 0; g < k; at += sizes[g], g++) {
         double r = 0.0;
@@ -46,7 +32,7 @@ frm_code frm_kruskal_wallis(const double *const *groups, const size_t *sizes, si
             r += ranks[at + i];
         ss += r * r / (double)sizes[g];
     }
-    free(pooled);
+    free(ranks);
     double dn = (double)n;
     double correction = 1.0 - tie_term / (dn * dn * dn - dn);
     if (correction == 0.0)

@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -54,27 +53,17 @@ frm_code frm_mann_whitney_u(const double *x, size_t nx, const double *y, size_t 
     if (!x || !y || !u || !p || nx == 0 || ny == 0 || frmi_any_nan(x, nx) ||
         frmi_any_nan(y, ny))
         return FRM_E_ARGUMENT;
-    if (ny > SIZE_MAX / (2 * sizeof(double)) || nx > SIZE_MAX / (2 * sizeof(double)) - ny)
-        return FRM_E_NOMEM;
     size_t n = nx + ny;
-    double *pooled = malloc(2 * n * sizeof *pooled);
-    if (!pooled)
-        return FRM_E_NOMEM;
-    double *ranks = pooled + n;
-    memcpy(pooled, x, nx * sizeof *pooled);
-    memcpy(pooled + nx, y, ny * sizeof *pooled);
-    double tie_term;
-    frm_code rc = frm_rank_average(pooled, n, ranks);
-    if (rc == FRM_OK)
-        rc = frmi_tie_term(pooled, n, &tie_term);
-    if (rc != FRM_OK) {
-        free(pooled);
+    const double *groups[2] = {x, y};
+    size_t sizes[2] = {nx, ny};
+    double *ranks, tie_term;
+    frm_code rc = frmi_rank_pooled(groups, sizes, 2, &ranks, &tie_term);
+    if (rc != FRM_OK)
         return rc;
-    }
     double r1 = 0.0;
     for (size_t i = 0; i < nx; i++)
         r1 += ranks[i];
-    free(pooled);
+    free(ranks);
 
     double dx = (double)nx, dy = (double)ny, dn = (double)n;
     double u1 = r1 - dx * (dx + 1.0) / 2.0;

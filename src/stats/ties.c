@@ -2,9 +2,11 @@
  * stats/ties.c - ordering and tie counting shared by the rank statistics.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "frm/stats.h"
 #include "stats/ties.h"
 
 int frmi_ascending(const void *a, const void *b)
@@ -40,5 +42,32 @@ frm_code frmi_tie_term(const double *x, size_t n, double *term)
         start = end;
     }
     free(s);
+    return FRM_OK;
+}
+
+frm_code frmi_rank_pooled(const double *const *groups, const size_t *sizes, size_t k,
+                          double **ranks, double *term)
+{
+    size_t n = 0;
+    for (size_t g = 0; g < k; g++) {
+        if (sizes[g] > SIZE_MAX / (2 * sizeof(double)) - n)
+            return FRM_E_NOMEM;
+        n += sizes[g];
+    }
+    double *pooled = malloc(2 * n * sizeof *pooled);
+    if (!pooled)
+        return FRM_E_NOMEM;
+    for (size_t g = 0, at = 0; g < k; at += sizes[g], g++)
+        memcpy(pooled + at, groups[g], sizes[g] * sizeof *pooled);
+    frm_code rc = frm_rank_average(pooled, n, pooled + n);
+    if (rc == FRM_OK)
+        rc = frmi_tie_term(pooled, n, term);
+    if (rc != FRM_OK) {
+        free(pooled);
+        return rc;
+    }
+    /* The ranks move to the front, so the caller frees one block. */
+    memmove(pooled, pooled + n, n * sizeof *pooled);
+    *ranks = pooled;
     return FRM_OK;
 }

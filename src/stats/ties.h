@@ -22,4 +22,14 @@ int frmi_any_nan(const double *x, size_t n);
  */
 frm_code frmi_tie_term(const double *x, size_t n, double *term);
 
+/*
+ * Ranks the k groups pooled together (average ranks for ties) into a new
+ * array `*ranks` of the summed sizes, group after group, which the caller
+ * frees, and sets *term as frmi_tie_term does: what every rank test
+ * comparing groups starts from.  The groups must be free of NaN.
+ * FRM_E_NOMEM when the sizes overflow or an allocation fails.
+ */
+frm_code frmi_rank_pooled(const double *const *groups, const size_t *sizes, size_t k,
+                          double **ranks, double *term);
+
 #endif
