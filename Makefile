@@ -78,6 +78,7 @@ bench: build
 	@./build/bench_harness_fidelity
 	@./build/bench_isolation
 	@./build/bench_run_efficiency $(BENCH_RUN_MODELS)
+	@./build/bench_analysis_scale
 
 install: build
 	@cmake --install build --prefix $(PREFIX)

@@ -12,6 +12,7 @@
 #include "testutil.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -461,6 +462,125 @@ static void bootstrap_bad_arguments(void **state)
     assert_true(lo == 5 && hi == 5);
 }
 
+/* ---- Spearman between every pair of rows -------------------------------- */
+
+enum { SM_ROWS = 30, SM_COLS = 13 };
+
+/* Pseudo-random values on 20 levels, so that most rows of 13 have ties;
+ * row 7 copies row 3 (rho 1) and row 11 holds infinities, which are
+ * ordinary values. */
+static void tied_table(double *v)
+{
+    unsigned s = 2024;
+    for (size_t k = 0; k < SM_ROWS * SM_COLS; k++) {
+        s = s * 1103515245u + 12345u;
+        v[k] = (double)((s >> 16) % 20) / 4.0;
+    }
+    memcpy(v + 7 * SM_COLS, v + 3 * SM_COLS, SM_COLS * sizeof *v);
+    v[11 * SM_COLS + 2] = INFINITY;
+    v[11 * SM_COLS + 5] = -INFINITY;
+}
+
+static void spearman_matrix_agrees_with_pairs(void **state)
+{
+    (void)state;
+    static double v[SM_ROWS * SM_COLS], rho[SM_ROWS * SM_ROWS];
+    tied_table(v);
+    assert_int_equal(frm_rank_spearman_matrix(v, SM_ROWS, SM_COLS, rho), FRM_OK);
+    for (size_t i = 0; i < SM_ROWS; i++) {
+        assert_same(rho[i * SM_ROWS + i], 1.0);
+        for (size_t j = 0; j < SM_ROWS; j++) {
+            double r, p;
+            assert_int_equal(frm_rank_spearman(v + i * SM_COLS, v + j * SM_COLS, SM_COLS, &r, &p),
+                             FRM_OK);
+            double m = rho[i * SM_ROWS + j];
+            if (!(fabs(m - r) <= 1e-12))
+                fail_msg("rows %zu, %zu: matrix %.17g, pairwise %.17g", i, j, m, r);
+            assert_same(m, rho[j * SM_ROWS + i]);
+            assert_true(m >= -1.0 && m <= 1.0);
+        }
+    }
+    assert_close(rho[3 * SM_ROWS + 7], 1.0, 1e-14);
+}
+
+static void spearman_matrix_edge_rows(void **state)
+{
+    (void)state;
+    double v[] = {
+        1, 2, 3, 4, 5,            /* 0 */
+        5, 5, 5, 5, 5,            /* 1: constant */
+        10, 8, 6, 4, 2,           /* 2: exactly reversed */
+        2, 1, 4, 3, 5,            /* 3 */
+    };
+    double rho[16];
+    assert_int_equal(frm_rank_spearman_matrix(v, 4, 5, rho), FRM_OK);
+    for (size_t k = 0; k < 4; k++) {
+        assert_true(isnan(rho[1 * 4 + k]));
+        assert_true(isnan(rho[k * 4 + 1]));
+    }
+    assert_same(rho[0 * 4 + 0], 1.0);
+    assert_same(rho[2 * 4 + 2], 1.0);
+    /* exact -1 would depend on the BLAS's order of summation */
+    assert_close(rho[0 * 4 + 2], -1.0, 1e-14);
+    assert_same(rho[2 * 4 + 0], rho[0 * 4 + 2]);
+    double r, p;
+    assert_int_equal(frm_rank_spearman(v, v + 15, 5, &r, &p), FRM_OK);
+    assert_close(rho[0 * 4 + 3], r, 1e-12);
+    /* a single row correlates with itself */
+    double one;
+    assert_int_equal(frm_rank_spearman_matrix(v, 1, 5, &one), FRM_OK);
+    assert_same(one, 1.0);
+    assert_int_equal(frm_rank_spearman_matrix(v + 5, 1, 5, &one), FRM_OK);
+    assert_true(isnan(one));
+}
+
+static void spearman_matrix_bad_arguments(void **state)
+{
+    (void)state;
+    double v[] = {1, 2, 3, 4, 5, NAN}, rho[4] = {42, 42, 42, 42};
+    assert_int_equal(frm_rank_spearman_matrix(v, 2, 3, rho), FRM_E_ARGUMENT);   /* NaN */
+    assert_int_equal(frm_rank_spearman_matrix(v, 2, 1, rho), FRM_E_ARGUMENT);   /* n_cols < 2 */
+    assert_int_equal(frm_rank_spearman_matrix(v, 2, 0, rho), FRM_E_ARGUMENT);
+    assert_int_equal(frm_rank_spearman_matrix(v, 0, 3, rho), FRM_E_ARGUMENT);
+    assert_int_equal(frm_rank_spearman_matrix(NULL, 2, 3, rho), FRM_E_ARGUMENT);
+    assert_int_equal(frm_rank_spearman_matrix(v, 1, 3, NULL), FRM_E_ARGUMENT);
+    assert_int_equal(frm_rank_spearman_matrix(v, (size_t)INT_MAX + 1, 3, rho), FRM_E_ARGUMENT);
+    /* failures leave the output alone */
+    for (size_t k = 0; k < 4; k++)
+        assert_same(rho[k], 42.0);
+}
+
+static void spearman_p_is_the_rule_of_spearman(void **state)
+{
+    (void)state;
+    static double v[SM_ROWS * SM_COLS];
+    tied_table(v);
+    /* every prefix length n of a few pairs of rows: many (rho, n) */
+    for (size_t i = 0; i + 1 < 8; i++) {
+        for (size_t n = 2; n <= SM_COLS; n++) {
+            double r, p;
+            assert_int_equal(frm_rank_spearman(v + i * SM_COLS, v + (i + 1) * SM_COLS, n, &r, &p),
+                             FRM_OK);
+            assert_same(frm_rank_spearman_p(r, n), p);
+        }
+    }
+    double x[] = {1, 2, 3, 4, 5, 6}, y[] = {2, 1, 4, 3, 6, 5};
+    double r, p;
+    assert_int_equal(frm_rank_spearman(x, y, 6, &r, &p), FRM_OK);
+    assert_same(frm_rank_spearman_p(r, 6), p);
+    assert_int_equal(frm_rank_spearman(x, x, 6, &r, &p), FRM_OK);
+    assert_same(r, 1.0);
+    assert_same(p, 0.0);
+    assert_same(frm_rank_spearman_p(1.0, 3), 0.0);
+    assert_same(frm_rank_spearman_p(-1.0, 100), 0.0);
+    assert_true(isnan(frm_rank_spearman_p(0.5, 2)));
+    assert_true(isnan(frm_rank_spearman_p(1.0, 2)));
+    assert_true(isnan(frm_rank_spearman_p(0.5, 0)));
+    assert_true(isnan(frm_rank_spearman_p(NAN, 10)));
+    assert_true(isnan(frm_rank_spearman_p(1.5, 10)));
+    assert_same(frm_rank_spearman_p(0.0, 10), 1.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -479,6 +599,10 @@ int main(void)
         cmocka_unit_test(bootstrap_of_constant_data_is_exact),
         cmocka_unit_test(bootstrap_takes_a_callback),
         cmocka_unit_test(bootstrap_bad_arguments),
+        cmocka_unit_test(spearman_matrix_agrees_with_pairs),
+        cmocka_unit_test(spearman_matrix_edge_rows),
+        cmocka_unit_test(spearman_matrix_bad_arguments),
+        cmocka_unit_test(spearman_p_is_the_rule_of_spearman),
     };
     return cmocka_run_group_tests(tests, load_golden, free_golden);
 }

@@ -81,9 +81,43 @@ double frm_median_ci_rank(size_t n, double level, size_t *j);
  * from Student's t with n - 2 degrees of freedom, t = rho sqrt((n - 2) /
  * (1 - rho^2)); |rho| = 1 gives p = 0.  Like scipy: when x or y is
  * constant, rho and p are NaN (FRM_OK); with n = 2, rho is +-1 and p is
- * NaN (no degrees of freedom).  FRM_E_ARGUMENT for n < 2 or NaN.
+ * NaN (no degrees of freedom).  FRM_E_ARGUMENT for n < 2 or NaN.  The
+ * p-value is frm_rank_spearman_p(rho, n).
  */
 frm_code frm_rank_spearman(const double *x, const double *y, size_t n, double *rho, double *p);
+
+/*
+ * The two-sided p-value of a Spearman `rho` from n pairs, by the rule of
+ * frm_rank_spearman (and scipy.stats.spearmanr): P(|T| > |t|) for Student's
+ * t with n - 2 degrees of freedom, t = rho sqrt((n - 2) / (1 - rho^2)).
+ * 0 for |rho| = 1 with n >= 3; NaN for n < 3, a NaN rho or |rho| > 1.
+ * For a matrix from frm_rank_spearman_matrix, n is its n_cols.
+ */
+double frm_rank_spearman_p(double rho, size_t n);
+
+/*
+ * Spearman's rho between every pair of rows of a complete table:
+ * `values` is n_rows x n_cols, row-major, n_rows >= 1, n_cols >= 2, no
+ * NaN; `rho` (caller-owned, n_rows x n_rows, row-major) receives
+ * rho[i * n_rows + j] = rho(row i, row j), what frm_rank_spearman gives
+ * for those two rows, up to rounding (about 1e-15), clamped to [-1, 1].
+ * The matrix is exactly symmetric with 1 on the diagonal, except that a
+ * constant row has no correlation: its whole row and column of `rho`,
+ * diagonal included, are NaN, as scipy.stats.spearmanr says nan.
+ *
+ * Each row is ranked once (frm_rank_average), centred and scaled to unit
+ * length; rho is then their Gram matrix, one BLAS dsyrk: O(n_rows n_cols
+ * log n_cols + n_rows^2 n_cols) time, n_rows n_cols doubles of working
+ * memory besides `rho`.  The BLAS (OpenBLAS) may run it on several threads
+ * of its own (OPENBLAS_NUM_THREADS sets how many), and the last bits can
+ * differ between BLAS builds, CPUs and thread counts.
+ *
+ * FRM_E_ARGUMENT for NULL buffers, bad sizes, NaN, or more than INT_MAX
+ * rows or columns (the BLAS's integer); FRM_E_NOMEM when the sizes
+ * overflow or working memory cannot be allocated.
+ */
+frm_code frm_rank_spearman_matrix(const double *values, size_t n_rows, size_t n_cols,
+                                  double *rho);
 
 /*
  * Kendall's tau-b of the pairs (x[i], y[i]), i < n, n >= 2,

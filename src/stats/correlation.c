@@ -20,10 +20,12 @@
  * gsl_cdf_tdist_Q, which loses up to 7 digits far in the tail with tens of
  * degrees of freedom (p ~ 1e-31 at n = 60), where scipy stays exact.
  */
-static double spearman_p(double rho, size_t n)
+double frm_rank_spearman_p(double rho, size_t n)
 {
     if (n < 3)
         return NAN;                /* no degrees of freedom left, as scipy */
+    if (!(fabs(rho) <= 1.0))
+        return NAN;                /* not a correlation: scipy's t is NaN too */
     if (fabs(rho) == 1.0)
         return 0.0;                /* t is infinite */
     return gsl_cdf_beta_P((1.0 - rho) * (1.0 + rho), (double)(n - 2) / 2.0, 0.5);
@@ -65,7 +67,7 @@ frm_code frm_rank_spearman(const double *x, const double *y, size_t n, double *r
     double r = sxy / sqrt(sxx * syy);
     r = fmin(1.0, fmax(-1.0, r));   /* rounding can step just past +-1 */
     *rho = r;
-    *p = spearman_p(r, n);
+    *p = frm_rank_spearman_p(r, n);
     return FRM_OK;
 }
 
