@@ -298,10 +298,20 @@ static void test_usage_errors(void **state)
         tu_run_free(&r);
     }
 
-    r = tu_frm(NULL, NULL, "run", "--models", "squeezenet1_1", "--out", tu_path("run-no-base"), NULL);
-    assert_int_equal(r.status, 1);
-    assert_contains(r.err, "--models must include resnet50");
-    tu_run_free(&r);
+    /* --models is checked before anything is created or written */
+    static const char *const bad_models[][2] = {
+        {"squeezenet1_1", "--models must include resnet50"},
+        {"resnet50,vgg16", "--models: 'vgg16' is not a zoo model"},
+        {"resnet50,squeezenet1_1,resnet50", "--models: 'resnet50' is listed twice"},
+    };
+    for (size_t i = 0; i < sizeof bad_models / sizeof bad_models[0]; i++) {
+        const char *dir = tu_path("run-bad-models");
+        r = tu_frm(NULL, NULL, "run", "--models", bad_models[i][0], "--out", dir, NULL);
+        assert_int_equal(r.status, 2);
+        assert_contains(r.err, bad_models[i][1]);
+        assert_int_equal(access(dir, F_OK), -1);
+        tu_run_free(&r);
+    }
 
     r = tu_frm(NULL, NULL, "help", "bench", NULL);
     assert_int_equal(r.status, 0);

@@ -51,12 +51,51 @@ static const run_config configs[] = {
 };
 #define N_CONFIGS (sizeof configs / sizeof configs[0])
 
+/* Room for every zoo model: --models rejects repeats, so no more fit. */
+#define MAX_MODELS 64
+
 typedef struct run_args {
     const char *out;
-    char *models;
+    const char *models;
     int quick;
     double timeout_s;
+    const char *names[MAX_MODELS];   /* the models chosen, registry names */
+    size_t n_names;
 } run_args;
+
+/*
+ * The models of --models (all when NULL), as the registry's own names, in
+ * the order given.  Checked before anything is written: every name is a
+ * zoo model, none is repeated (it would be measured twice), and resnet50,
+ * the baseline, is among them.
+ */
+static int select_models(const char *list, const char **names, size_t *count)
+{
+    *count = 0;
+    if (!list) {
+        for (size_t i = 0; i < frm_zoo_count() && i < MAX_MODELS; i++)
+            names[(*count)++] = frm_zoo_at(i)->name;
+        return CLI_OK;
+    }
+    int has_baseline = 0;
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",");
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), p);
+        const frm_zoo_info *info = frm_zoo_find(name);
+        if (!info)
+            return cli_usage_error("run", "--models: '%s' is not a zoo model (see 'frm zoo --list')", name);
+        for (size_t i = 0; i < *count; i++)
+            if (names[i] == info->name)
+                return cli_usage_error("run", "--models: '%s' is listed twice", name);
+        names[(*count)++] = info->name;
+        has_baseline |= strcmp(info->name, "resnet50") == 0;
+        p += len + (p[len] == ',');
+    }
+    if (!has_baseline)
+        return cli_usage_error("run", "--models must include resnet50, the baseline FRM is computed against");
+    return CLI_OK;
+}
 
 static int parse_args(int argc, char **argv, run_args *a)
 {
@@ -95,7 +134,7 @@ static int parse_args(int argc, char **argv, run_args *a)
     }
     if (optind < argc)
         return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
-    return CLI_OK;
+    return select_models(a->models, a->names, &a->n_names);
 }
 
 static int make_dir(const char *path)
@@ -107,52 +146,31 @@ static int make_dir(const char *path)
     return 0;
 }
 
-/* Writes the chosen zoo models; `paths` gets one owned path per model. */
-static int write_zoo(const run_args *a, const char *zoo_dir, char ***paths, size_t *n)
+/* Writes the models; `paths` gets one owned path per model written. */
+static int write_zoo(const char *const *names, size_t count, const char *zoo_dir, char ***paths,
+                     size_t *n)
 {
-    char *list = a->models ? strdup(a->models) : NULL;
-    const char *names[64];
-    size_t count = 0;
-    if (list) {
-        for (char *tok = strtok(list, ","); tok && count < 64; tok = strtok(NULL, ","))
-            names[count++] = tok;
-    } else {
-        for (size_t i = 0; i < frm_zoo_count(); i++)
-            names[count++] = frm_zoo_at(i)->name;
-    }
-    size_t k = 0;
-    while (k < count && strcmp(names[k], "resnet50") != 0)
-        k++;
-    if (k == count) {
-        cli_error("--models must include resnet50, the baseline FRM is computed against");
-        free(list);
+    *n = 0;
+    if (!(*paths = calloc(count ? count : 1, sizeof **paths))) {
+        cli_error("out of memory");
         return -1;
     }
-    *paths = calloc(count ? count : 1, sizeof **paths);
-    *n = 0;
-    int status = *paths ? 0 : -1;
-    for (size_t i = 0; status == 0 && i < count; i++) {
-        if (!frm_zoo_find(names[i])) {
-            cli_error("--models: '%s' is not a zoo model (see 'frm zoo --list')", names[i]);
-            status = -1;
-            break;
-        }
+    for (size_t i = 0; i < count; i++) {
         size_t len = strlen(zoo_dir) + strlen(names[i]) + 8;
         char *path = malloc(len);
         if (!path) {
-            status = -1;
-            break;
+            cli_error("out of memory");
+            return -1;
         }
         snprintf(path, len, "%s/%s.onnx", zoo_dir, names[i]);
         (*paths)[(*n)++] = path;
         frm_error err;
         if (frm_zoo_write(names[i], path, NULL, &err) != FRM_OK) {
             cli_error("%s", err.message);
-            status = -1;
+            return -1;
         }
     }
-    free(list);
-    return status;
+    return 0;
 }
 
 /* --- The report ------------------------------------------------------------ */
@@ -324,7 +342,10 @@ static void config_id_of(const run_config *rc, const char *device, const char *v
 
 int cmd_run(int argc, char **argv)
 {
-    run_args a = {"frm-run", NULL, 0, 600};
+    run_args a;
+    memset(&a, 0, sizeof a);
+    a.out = "frm-run";
+    a.timeout_s = 600;
     int rc = parse_args(argc, argv, &a);
     if (rc != CLI_OK)
         return rc < 0 ? cli_finish(CLI_OK) : rc;
@@ -344,7 +365,7 @@ int cmd_run(int argc, char **argv)
     if (make_dir(a.out) || make_dir(zoo_dir))
         goto done;
     fprintf(stderr, "frm run: writing the models into %s\n", zoo_dir);
-    if (write_zoo(&a, zoo_dir, &paths, &n_paths) != 0)
+    if (write_zoo(a.names, a.n_names, zoo_dir, &paths, &n_paths) != 0)
         goto done;
     if (!(out = fopen(results, "w"))) {
         cli_error("cannot create '%s': %s", results, strerror(errno));
