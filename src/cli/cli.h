@@ -20,17 +20,21 @@ enum {
     CLI_USAGE = 2      /* the command line itself is wrong */
 };
 
+int cmd_analyze(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_select(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_zoo(int argc, char **argv);
+extern const char analyze_usage[];
 extern const char bench_usage[];
 extern const char info_usage[];
 extern const char profile_usage[];
 extern const char run_usage[];
 extern const char score_usage[];
+extern const char select_usage[];
 extern const char zoo_usage[];
 
 /* "frm: error: ..." / "frm: warning: ..." on stderr. */

@@ -14,11 +14,13 @@ typedef struct command {
 
 /* Sorted by name; `frm help` lists them in this order. */
 static const command commands[] = {
+    {"analyze", cmd_analyze, analyze_usage, "the paper's cross-platform analysis of benchmark records"},
     {"bench", cmd_bench, bench_usage, "measure ONNX models on this machine, one record per model"},
     {"info", cmd_info, info_usage, "show frm, ONNX Runtime and host information"},
     {"profile", cmd_profile, profile_usage, "count MACs, FLOPs, parameters and activations of ONNX models"},
     {"run", cmd_run, run_usage, "run the study here: zoo, benchmarks under 3 configurations, FRM table"},
     {"score", cmd_score, score_usage, "compute FRM per configuration from benchmark records"},
+    {"select", cmd_select, select_usage, "pick a model for a target device from a reference's measurements"},
     {"zoo", cmd_zoo, zoo_usage, "write the paper's 13 architectures as ONNX models"},
 };
 

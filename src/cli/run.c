@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "report/report.h"
 
 const char run_usage[] =
     "usage: frm run [options]\n"
@@ -274,6 +275,32 @@ static void print_shifts(const frm_scores *sc, const frm_score_group *const *gro
     }
 }
 
+/*
+ * The sections of `frm analyze` that one machine can answer: its three
+ * configurations share a device and a tier, so there is no transfer or
+ * interaction to measure here.
+ */
+static void print_analysis(const frm_dataset *ds)
+{
+    frmi_analysis_options o = {.sections = FRMI_SECTION_STABILITY | FRMI_SECTION_FRAMEWORKS |
+                                           FRMI_SECTION_FLOPS | FRMI_SECTION_DISAGREEMENTS};
+    frmi_analysis *an;
+    frm_error err;
+    if (frmi_analysis_run(ds, &o, &an, &err) != FRM_OK) {
+        cli_warning("no analysis: %s", err.message);
+        return;
+    }
+    frmi_buf out;
+    frmi_buf_init(&out);
+    frmi_report_analysis_text(an, &out);
+    if (!out.failed)
+        printf("\n%s", out.data);
+    frmi_buf_release(&out);
+    frmi_analysis_free(an);
+    printf("\n'frm analyze %s' runs every section on any records, from many machines.\n",
+           "FILE...");
+}
+
 static int report(const char *results, const char *const *config_ids)
 {
     frm_dataset *ds = NULL;
@@ -325,6 +352,7 @@ static int report(const char *results, const char *const *config_ids)
     }
     print_shifts(sc, groups, first);
     frm_scores_free(sc);
+    print_analysis(ds);
     frm_dataset_free(ds);
     return CLI_OK;
 }
