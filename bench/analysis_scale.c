@@ -31,6 +31,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "seeded_random.h"
 #include "frm/frm.h"
 
 #define SEED 20240611u
@@ -43,25 +44,6 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* splitmix64: small, seeded, the same on every platform. */
-static uint64_t next_u64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-static double uniform(uint64_t *s)
-{
-    return ((double)(next_u64(s) >> 11) + 0.5) * 0x1.0p-53;
-}
-
-static double gaussian(uint64_t *s)
-{
-    return sqrt(-2.0 * log(uniform(s))) * cos(6.283185307179586 * uniform(s));
 }
 
 /* Latency in ms of configuration i on model j, row-major. */

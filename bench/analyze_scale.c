@@ -42,6 +42,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "seeded_random.h"
+
 #define SEED 20261125u
 #define MAX_REPEATS 9
 
@@ -55,25 +57,6 @@ static const struct {
     {1000, 500, 0, 0},
     {2000, 1000, 60.0, 4.0},
 };
-
-/* splitmix64: small, seeded, the same everywhere. */
-static uint64_t next_u64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-static double uniform(uint64_t *s)
-{
-    return ((double)(next_u64(s) >> 11) + 0.5) * 0x1.0p-53;
-}
-
-static double normal(uint64_t *s)
-{
-    return sqrt(-2.0 * log(uniform(s))) * cos(6.283185307179586 * uniform(s));
-}
 
 static const char *const tiers[3] = {"gpu", "cpu", "edge"};
 static const char *const named[3] = {"resnet50", "mobilenetv2_100", "efficientnet_b0"};
@@ -94,25 +77,25 @@ static int generate(size_t n_configs, size_t n_models, const char *path)
         return -1;
     }
     for (size_t m = 0; m < n_models; m++) {
-        lat[m] = 5.0 * exp(normal(&s));
-        macs[m] = round(lat[m] * 4e8 * exp(0.5 * normal(&s)));
-        mem[m] = 20.0 + 30.0 * exp(normal(&s));
+        lat[m] = 5.0 * exp(gaussian(&s));
+        macs[m] = round(lat[m] * 4e8 * exp(0.5 * gaussian(&s)));
+        mem[m] = 20.0 + 30.0 * exp(gaussian(&s));
         acc[m] = 0.55 + 0.3 * uniform(&s);
         for (int t = 0; t < 3; t++)
-            inter[t * n_models + m] = exp(0.3 * normal(&s));
+            inter[t * n_models + m] = exp(0.3 * gaussian(&s));
     }
     static const double tier_speed[3] = {0.1, 1.0, 4.0};
     for (size_t c = 0; c < n_configs; c++) {
         int t = (int)(c / 2 % 3);
         const char *fw = c % 2 ? "tflite" : "onnxruntime";
-        double speed = tier_speed[t] * exp(0.5 * normal(&s));
+        double speed = tier_speed[t] * exp(0.5 * gaussian(&s));
         for (size_t m = 0; m < n_models; m++) {
             char name[32];
             if (m < 3)
                 snprintf(name, sizeof name, "%s", named[m]);
             else
                 snprintf(name, sizeof name, "synthetic-%04zu", m);
-            double l = lat[m] * speed * inter[t * n_models + m] * exp(0.1 * normal(&s));
+            double l = lat[m] * speed * inter[t * n_models + m] * exp(0.1 * gaussian(&s));
             fprintf(f,
                     "{\"schema\":\"frm.record/1\",\"status\":\"ok\",\"model\":\"%s\","
                     "\"device\":\"synthetic-%04zu\",\"tier\":\"%s\",\"framework\":\"%s\","
@@ -120,7 +103,7 @@ static int generate(size_t n_configs, size_t n_models, const char *path)
                     "\"memory_mb\":{\"peak\":%.2f},\"macs\":%.0f,\"accuracy_top1\":%.4f,"
                     "\"source\":\"synthetic:bench\"}\n",
                     name, c / 2, tiers[t], fw, c / 2, fw, l,
-                    mem[m] * exp(0.05 * normal(&s)), macs[m], acc[m]);
+                    mem[m] * exp(0.05 * gaussian(&s)), macs[m], acc[m]);
         }
     }
     free(lat);

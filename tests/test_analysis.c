@@ -135,7 +135,9 @@ static void test_disagreement_and_frameworks(void **state)
 {
     (void)state;
     static char buf[8192];
-    snprintf(buf, sizeof buf, "%s", tu_read(two_tier_dataset()));
+    char *text = tu_read(two_tier_dataset());
+    snprintf(buf, sizeof buf, "%s", text);
+    free(text);
     static const struct {
         const char *model;
         double macs, lat;
@@ -183,7 +185,9 @@ static void test_text_report_reads_like_the_paper(void **state)
     assert_contains(r.out, "ranks, and every\n  rho above, do not depend on the baseline");
     tu_run_free(&r);
     /* standard input, one section */
-    r = tu_frm(tu_read(two_tier_dataset()), NULL, "analyze", "--section", "flops", "-", NULL);
+    char *text = tu_read(two_tier_dataset());
+    r = tu_frm(text, NULL, "analyze", "--section", "flops", "-", NULL);
+    free(text);
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "FRM vs MACs (paper 4.4)");
     assert_null(strstr(r.out, "Stability"));
@@ -245,8 +249,8 @@ static void test_bad_input_is_named(void **state)
 
     /* A bad record: named with file:line, nothing written unless --skip-bad. */
     char buf[8192];
-    snprintf(buf, sizeof buf, "%s{\"schema\":\"frm.record/1\",\"status\":\"ok\"}\n",
-             tu_read(ds));
+    char *text = tu_read(ds);
+    snprintf(buf, sizeof buf, "%s{\"schema\":\"frm.record/1\",\"status\":\"ok\"}\n", text);
     const char *bad = tu_write("bad.jsonl", buf);
     r = tu_frm(NULL, NULL, "analyze", bad, NULL);
     assert_int_equal(r.status, 1);
@@ -260,8 +264,9 @@ static void test_bad_input_is_named(void **state)
     tu_run_free(&r);
 
     /* A configuration without the baseline is named, the rest analysed. */
-    snprintf(buf, sizeof buf, "%s%s", tu_read(ds),
+    snprintf(buf, sizeof buf, "%s%s", text,
              tu_line("lone", "pi", "edge", "m1", 50, 1, 10, 1e9, NAN, NAN));
+    free(text);
     r = tu_frm(NULL, NULL, "analyze", "--format", "json", tu_write("lone.jsonl", buf), NULL);
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "\"config_id\": \"lone\"");
@@ -358,8 +363,10 @@ static void test_select_case_study(void **state)
 
     /* errors: unknown and ambiguous configurations, a target without a reference */
     char buf[8192];
-    snprintf(buf, sizeof buf, "%s%s", tu_read(ds),
+    char *text = tu_read(ds);
+    snprintf(buf, sizeof buf, "%s%s", text,
              tu_line("tgt2", "galaxy-s21", "edge", "a", 120, 1, 50, 2e8, NAN, 0.765));
+    free(text);
     const char *two = tu_write("select2.jsonl", buf);
     r = tu_frm(NULL, NULL, "select", "-r", "ref", "-t", "galaxy-s21", two, NULL);
     assert_int_equal(r.status, 1);

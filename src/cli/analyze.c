@@ -137,12 +137,7 @@ int cmd_analyze(int argc, char **argv)
             frmi_report_analysis_json(an, &out);
         else
             frmi_report_analysis_text(an, &out);
-        if (out.failed) {
-            cli_error("out of memory while writing the report");
-        } else {
-            fwrite(out.data, 1, out.len, stdout);
-            status = CLI_OK;
-        }
+        status = cli_write_report(&out);
         frmi_buf_release(&out);
     }
     frmi_analysis_free(an);

@@ -70,6 +70,16 @@ bool cli_parse_format(const char *arg, unsigned allowed, cli_format *out)
     return false;
 }
 
+int cli_write_report(const frmi_buf *out)
+{
+    if (out->failed) {
+        cli_error("out of memory while writing the report");
+        return CLI_FAILURE;
+    }
+    fwrite(out->data, 1, out->len, stdout);
+    return CLI_OK;
+}
+
 void cli_csv_field(FILE *out, const char *s)
 {
     if (!s)

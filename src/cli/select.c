@@ -129,12 +129,7 @@ int cmd_select(int argc, char **argv)
             frmi_report_selection_json(sel, &so, &out);
         else
             frmi_report_selection_text(sel, &so, &out);
-        if (out.failed) {
-            cli_error("out of memory while writing the report");
-        } else {
-            fwrite(out.data, 1, out.len, stdout);
-            status = CLI_OK;
-        }
+        status = cli_write_report(&out);
         frmi_buf_release(&out);
     }
     frmi_selection_free(sel);
