@@ -80,6 +80,7 @@ bench: build
 	@./build/bench_run_efficiency $(BENCH_RUN_MODELS)
 	@./build/bench_analysis_scale
 	@./build/bench_analyze_scale
+	@./build/bench_import_scale
 
 install: build
 	@cmake --install build --prefix $(PREFIX)

@@ -13,6 +13,7 @@
 
 #include "frm/frm.h"
 #include "util/error.h"
+#include "util/jsonw.h"
 
 enum {
     CLI_OK = 0,        /* success */
@@ -22,6 +23,7 @@ enum {
 
 int cmd_analyze(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_score(int argc, char **argv);
@@ -30,6 +32,7 @@ int cmd_run(int argc, char **argv);
 int cmd_zoo(int argc, char **argv);
 extern const char analyze_usage[];
 extern const char bench_usage[];
+extern const char import_usage[];
 extern const char info_usage[];
 extern const char profile_usage[];
 extern const char run_usage[];
@@ -71,6 +74,12 @@ int cli_parse_int(const char *command, const char *opt, const char *arg, long lo
                   long long hi, long long *out);
 int cli_parse_real(const char *command, const char *opt, const char *arg, double lo, double hi,
                    double *out);
+
+/*
+ * Writes a report built in memory to standard output, whole or not at
+ * all: CLI_FAILURE, said on stderr, when building it ran out of memory.
+ */
+int cli_write_report(const frmi_buf *out);
 
 /* Writes one CSV field (RFC 4180 quoting when needed). */
 void cli_csv_field(FILE *out, const char *s);

@@ -16,6 +16,7 @@ typedef struct command {
 static const command commands[] = {
     {"analyze", cmd_analyze, analyze_usage, "the paper's cross-platform analysis of benchmark records"},
     {"bench", cmd_bench, bench_usage, "measure ONNX models on this machine, one record per model"},
+    {"import", cmd_import, import_usage, "turn timm CSVs, TFLite and ONNX Runtime benchmark logs, any CSV into records"},
     {"info", cmd_info, info_usage, "show frm, ONNX Runtime and host information"},
     {"profile", cmd_profile, profile_usage, "count MACs, FLOPs, parameters and activations of ONNX models"},
     {"run", cmd_run, run_usage, "run the study here: zoo, benchmarks under 3 configurations, FRM table"},
