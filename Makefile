@@ -3,7 +3,8 @@
 #   make run    set up, build, and run the main job (frm run; RUN_ARGS=--quick
 #               for a shorter protocol)
 #   make test   set up, build twice (plain, and with ASan+UBSan), run every test in
-#               both, then fuzz the ONNX reader for FUZZ_SECONDS (60)
+#               both, then fuzz the ONNX reader for FUZZ_SECONDS (60) and the
+#               import parsers for IMPORT_FUZZ_SECONDS (30)
 #
 # Variables: FRM_ORT_ROOT=/path builds against another ONNX Runtime install;
 # PREFIX=/usr/local for `make install`; JOBS for parallel builds.
@@ -15,6 +16,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS := $(if $(FRM_ORT_ROOT),-DFRM_ORT_ROOT=$(FRM_ORT_ROOT))
 
 FUZZ_SECONDS ?= 60
+IMPORT_FUZZ_SECONDS ?= 30
 
 .PHONY: all bootstrap build build-test build-asan build-fuzz run test test-plain test-asan fuzz bench install clean
 
@@ -53,7 +55,7 @@ test-asan: build-asan
 build-fuzz: bootstrap
 	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFRM_FUZZ=ON -DFRM_SANITIZE=ON \
 	  -DBUILD_TESTING=OFF $(CMAKE_ARGS) >/dev/null
-	@cmake --build build-fuzz -j $(JOBS) --target profile_fuzz profile_fuzz_seeds
+	@cmake --build build-fuzz -j $(JOBS) --target profile_fuzz profile_fuzz_seeds import_fuzz
 
 fuzz: build-fuzz
 	@echo "== fuzzing the ONNX reader and shape inference for $(FUZZ_SECONDS) s =="
@@ -64,6 +66,14 @@ fuzz: build-fuzz
 	  build-fuzz/corpus tests/fuzz-regressions 2>build-fuzz/fuzz.log \
 	  || { tail -n 60 build-fuzz/fuzz.log; exit 1; }
 	@grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)' build-fuzz/fuzz.log || true
+	@echo "== fuzzing the import parsers (timm, tflite, ort-perf, csv) for $(IMPORT_FUZZ_SECONDS) s =="
+	@rm -rf build-fuzz/import-corpus && mkdir -p build-fuzz/import-corpus
+	@cp fuzz/import-seeds/* build-fuzz/import-corpus/
+	@ASAN_OPTIONS=detect_leaks=1 ./build-fuzz/import_fuzz -max_total_time=$(IMPORT_FUZZ_SECONDS) -timeout=10 \
+	  -rss_limit_mb=2048 -max_len=8192 -artifact_prefix=build-fuzz/artifacts/ -print_final_stats=1 \
+	  build-fuzz/import-corpus 2>build-fuzz/import-fuzz.log \
+	  || { tail -n 60 build-fuzz/import-fuzz.log; exit 1; }
+	@grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)' build-fuzz/import-fuzz.log || true
 
 test: test-plain test-asan fuzz
 

@@ -425,8 +425,39 @@ static void table_with_map_and_units(void **state)
                                                   "my_net,1,2,d,cpu,f\n");
     run_init(&r);
     assert_int_equal(run_files(&r, FRMI_IMPORT_CSV, unknown, NULL), FRM_E_FIELD);
-    assert_contains(r.err.message, "unknown.csv:2: model 'my_net': no MACs");
+    assert_contains(r.err.message, "unknown.csv:2: model 'my_net' lacks MACs");
     run_free(&r);
+}
+
+/* Rows that would give a record frm cannot read back are bad rows, named. */
+static void rows_checked_before_writing(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *row, *message;
+    } cases[] = {
+        {"resnet50,10,100,0.8,4089184256,0.7,1", "batch that is a whole number of at least 1"},
+        {"res\xffnet,10,100,1,1e9,0.7,1", "the model name is not UTF-8 text"},
+        {"models/,10,100,1,1e9,0.7,1", "record lacks the model's name"},
+        {"resnet50,10,100,1,4089184256,0.7,1e308", "a number out of range"},
+        {"resnet50,10,100,1,4089184256,170,1", "neither a fraction nor a percentage"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "model,latency,memory,batch,macs,accuracy,latency_mean\n%s\n",
+                 cases[i].row);
+        run r;
+        run_init(&r);
+        r.opts.device = "d";
+        r.opts.tier = FRM_TIER_CPU;
+        r.opts.framework = "f";
+        r.opts.latency_to_ms = 1e3;   /* seconds: a mean of 1e308 s overflows */
+        assert_int_equal(run_files(&r, FRMI_IMPORT_CSV, tu_write("checked.csv", text), NULL),
+                         FRM_E_FIELD);
+        assert_contains(r.err.message, "checked.csv:2");
+        assert_contains(r.err.message, cases[i].message);
+        run_free(&r);
+    }
 }
 
 /* --- The command ------------------------------------------------------------------- */
@@ -509,6 +540,7 @@ int main(void)
         cmocka_unit_test(timm_errors),
         cmocka_unit_test(timm_shared_files),
         cmocka_unit_test(table_with_map_and_units),
+        cmocka_unit_test(rows_checked_before_writing),
         cmocka_unit_test(command_writes_atomically),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -234,7 +234,7 @@ static void oldest_wording(void **state)
     assert_same(rec->latency_ms.init_ms, NAN);
     assert_same(rec->latency_ms.p90, NAN);
     assert_same(rec->memory_mb.peak, 250);
-    assert_string_equal(rec->memory_mb.source, "given:--memory-mb");
+    assert_string_equal(rec->memory_mb.source, "estimated:user-supplied");
     /* without the Setting line the run used ORT's default */
     assert_string_equal(rec->config_id, "ci-x86/onnxruntime/cpu/threads-default/fp32");
     assert_null(strstr(rec->config_json, "threads"));
@@ -461,7 +461,7 @@ static void model_outside_the_zoo(void **state)
     r.opts.model = "my_detector";
     const char *path;
     assert_int_equal(import(&r, "mine.log", SUMMARY, &path), FRM_E_FIELD);
-    assert_contains(r.err.message, "model 'my_detector': no MACs");
+    assert_contains(r.err.message, "model 'my_detector' lacks MACs");
     assert_int_equal(frmi_importer_count(r.im), 0);
     finish(&r);
 }
@@ -476,7 +476,7 @@ static void missing_model_reported(void **state)
     const char *path;
     assert_int_equal(import(&r, "noname.log", SUMMARY, &path), FRM_E_FIELD);
     char where[512];
-    snprintf(where, sizeof where, "%s:16: record: no the model's name (--model)", path);
+    snprintf(where, sizeof where, "%s:16: record lacks the model's name (--model)", path);
     assert_string_equal(r.err.message, where);
     assert_int_equal(frmi_importer_count(r.im), 0);
     finish(&r);

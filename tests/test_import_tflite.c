@@ -353,7 +353,7 @@ static void oldest_log_with_a_one_run_warmup(void **state)
     assert_same(rec->latency_ms.init_ms, 4.452);
     /* no memory in the log: --memory-mb */
     assert_same(rec->memory_mb.peak, 20);
-    assert_string_equal(rec->memory_mb.source, "given:--memory-mb");
+    assert_string_equal(rec->memory_mb.source, "estimated:user-supplied");
     assert_same(rec->memory_mb.rss_peak_delta, NAN);
     assert_string_equal(rec->config_id, "pixel6/tflite/int8/threads-1/cpu");
     run_free(&r);

@@ -295,6 +295,9 @@ frm_code frmi_import_file(frmi_importer *im, frmi_import_format format, const ch
 }
 
 static void vplace(frm_error *e, frm_code code, const char *path, uint64_t line, unsigned column,
+                   const char *fmt, va_list ap) FRMI_PRINTF(6, 0);
+
+static void vplace(frm_error *e, frm_code code, const char *path, uint64_t line, unsigned column,
                    const char *fmt, va_list ap)
 {
     char where[300], what[FRM_ERROR_SIZE];
@@ -441,9 +444,15 @@ frm_code frmi_import_add(frmi_importer *im, frmi_import_row *row, const char *pa
         r->params = !isnan(o->params) ? o->params : zoo ? (double)zoo->params : NAN;
     if (isnan(r->memory_mb.peak) && !row->deferred && !isnan(o->memory_mb)) {
         r->memory_mb.peak = o->memory_mb;
-        r->memory_mb.source = "given:--memory-mb";
+        r->memory_mb.source = "estimated:user-supplied";
     }
 
+    /* An empty string is no value: the reader refuses one where a name is required. */
+    const char **names[] = {&r->model, &r->device, &r->framework, &r->framework_version,
+                            &r->config_id};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (*names[i] && !**names[i])
+            *names[i] = NULL;
     const char *missing = !r->model ? "the model's name (--model)"
                           : !r->device ? "the device (--device)"
                           : r->tier == FRM_TIER_UNKNOWN ? "the tier (--tier gpu|cpu|edge)"
@@ -453,12 +462,40 @@ frm_code frmi_import_add(frmi_importer *im, frmi_import_row *row, const char *pa
                               ? "a positive peak memory (--memory-mb)"
                           : !row->deferred && !positive(r->macs)
                               ? "MACs (--macs; the zoo knows only the paper's models)"
-                          : !positive(r->batch) ? "a positive batch"
+                          : !(r->batch >= 1 && r->batch <= 1e15 && r->batch == floor(r->batch))
+                              ? "a batch that is a whole number of at least 1"
                           : NULL;
     if (missing)
-        return frmi_import_bad(im, err, FRM_E_FIELD, path, line, 0, "%s%s%s: no %s",
+        return frmi_import_bad(im, err, FRM_E_FIELD, path, line, 0, "%s%s%s lacks %s",
                                r->model ? "model '" : "", r->model ? r->model : "",
                                r->model ? "'" : "record", missing);
+    /* A unit conversion can overflow: JSON has no infinity to write. */
+    const double numbers[] = {
+        r->latency_ms.median, r->latency_ms.mean, r->latency_ms.stdev, r->latency_ms.min,
+        r->latency_ms.max, r->latency_ms.p90, r->latency_ms.p95, r->latency_ms.p99,
+        r->latency_ms.n, r->latency_ms.warmup, r->latency_ms.first_run, r->latency_ms.init_ms,
+        r->memory_mb.peak, r->memory_mb.rss_peak_delta, r->memory_mb.rss_after_load,
+        r->memory_mb.weights, r->memory_mb.activations_peak, r->energy_mj, r->macs, r->flops,
+        r->params, r->accuracy_top1,
+    };
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+        if (isinf(numbers[i]))
+            return frmi_import_bad(im, err, FRM_E_FIELD, path, line, 0,
+                                   "model '%s': a number out of range", r->model);
+    if (!isnan(r->accuracy_top1) && !(r->accuracy_top1 >= 0 && r->accuracy_top1 <= 1))
+        return frmi_import_bad(im, err, FRM_E_FIELD, path, line, 0,
+                               "model '%s': accuracy %g is not a fraction in [0, 1]", r->model,
+                               r->accuracy_top1);
+    /* Records are UTF-8 JSON: a name in another encoding would be written mangled. */
+    const struct {
+        const char *what, *value;
+    } texts[] = {{"model name", r->model}, {"device", r->device}, {"framework", r->framework},
+                 {"framework version", r->framework_version}, {"config_id", r->config_id},
+                 {"config", row->config.data}};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if (texts[i].value && !frmi_utf8_valid(texts[i].value, strlen(texts[i].value)))
+            return frmi_import_bad(im, err, FRM_E_FIELD, path, line, 0,
+                                   "the %s is not UTF-8 text", texts[i].what);
 
     char config_id[512];
     if (!r->config_id) {
