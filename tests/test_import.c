@@ -8,9 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "import/csv.h"
+#include "util/csv.h"
 #include "import/import.h"
-#include "testutil.h"
+#include "testutil_import.h"
 
 /* --- Names --------------------------------------------------------------------- */
 
@@ -94,44 +94,7 @@ static void csv_rows(void **state)
 
 /* --- timm ------------------------------------------------------------------------- */
 
-typedef struct run {
-    frmi_importer *im;
-    frmi_aliases *aliases;
-    frmi_accuracy_table *accuracy;
-    frmi_import_options opts;
-    tu_diags diags;
-    frm_error err;
-} run;
-
-static void run_init(run *r)
-{
-    memset(r, 0, sizeof *r);
-    r->opts.batch = r->opts.macs = r->opts.params = r->opts.memory_mb = NAN;
-    assert_int_equal(frmi_aliases_new(&r->aliases, &r->err), FRM_OK);
-    r->opts.aliases = r->aliases;
-}
-
-/* Imports the files (NULL-terminated) and finishes; returns the first failure. */
-static frm_code run_files(run *r, frmi_import_format format, ...)
-{
-    assert_int_equal(frmi_importer_new(&r->opts, tu_collect, &r->diags, &r->im, &r->err), FRM_OK);
-    va_list ap;
-    va_start(ap, format);
-    frm_code rc = FRM_OK;
-    for (const char *f; rc == FRM_OK && (f = va_arg(ap, const char *));)
-        rc = frmi_import_file(r->im, format, f, &r->err);
-    va_end(ap);
-    return rc == FRM_OK ? frmi_importer_finish(r->im, &r->err) : rc;
-}
-
-static void run_free(run *r)
-{
-    frmi_importer_free(r->im);
-    frmi_accuracy_table_free(r->accuracy);
-    frmi_aliases_free(r->aliases);
-}
-
-static const frm_record *find(const run *r, const char *config_id, const char *model)
+static const frm_record *find(const tu_import *r, const char *config_id, const char *model)
 {
     for (size_t i = 0; i < frmi_importer_count(r->im); i++) {
         const frm_record *rec = frmi_importer_record(r->im, i);
@@ -161,20 +124,16 @@ static const char cpu_table[] =
 static void timm_file_names_and_numbers(void **state)
 {
     (void)state;
-    run r;
-    run_init(&r);
+    tu_import r;
+    tu_import_init(&r);
     const char *gpu = tu_write("benchmark-infer-amp-nhwc-pt240-cu124-rtx4090.csv", gpu_table);
     const char *cpu = tu_write("benchmark-infer-fp32-nchw-pt2131-cpu-i7_12700h-dynamo.csv", cpu_table);
-    assert_int_equal(run_files(&r, FRMI_IMPORT_TIMM, gpu, cpu, NULL), FRM_OK);
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_TIMM, gpu, cpu, NULL), FRM_OK);
     /* 9 rows, lonely_net has MACs in no file: reported and left out */
     assert_int_equal(frmi_importer_count(r.im), 8);
     assert_int_equal(frmi_importer_n_skipped(r.im), 1);
-    bool reported = false;
-    for (int i = 0; i < r.diags.n; i++)
-        if (strstr(r.diags.message[i], "-cpu-i7_12700h-dynamo.csv:5:") &&
-            strstr(r.diags.message[i], "lonely_net"))
-            reported = true;
-    assert_true(reported);
+    assert_true(tu_import_said(&r, "-cpu-i7_12700h-dynamo.csv:5: lonely_net at 224: no "
+                                   "infer_gmacs here"));
 
     const char *gpu_id = "rtx4090/pytorch/amp/nhwc/pt2.4.0/cu12.4";
     const frm_record *rec = find(&r, gpu_id, "resnet50");
@@ -211,7 +170,7 @@ static void timm_file_names_and_numbers(void **state)
     assert_same(rec->macs, 4.11e9);
     assert_same(rec->memory_mb.peak, 146.68);
     assert_contains(rec->config_json, "\"compile\":\"dynamo\"");
-    run_free(&r);
+    tu_import_free(&r);
 }
 
 static void timm_size_policies(void **state)
@@ -229,16 +188,16 @@ static void timm_size_policies(void **state)
         {FRMI_SIZE_ALL, 5, "mobilenetv2_100@224", "resnet50"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        run r;
-        run_init(&r);
+        tu_import r;
+        tu_import_init(&r);
         r.opts.size_policy = cases[i].policy;
-        assert_int_equal(run_files(&r, FRMI_IMPORT_TIMM, gpu, NULL), FRM_OK);
+        assert_int_equal(tu_import_files(&r, FRMI_IMPORT_TIMM, gpu, NULL), FRM_OK);
         assert_int_equal(frmi_importer_count(r.im), cases[i].count);
         assert_non_null(find(&r, NULL, cases[i].present));
         assert_null(find(&r, NULL, cases[i].absent));
         if (cases[i].policy == FRMI_SIZE_MAX)
             assert_same(find(&r, NULL, "resnet50")->latency_ms.median, 527.881);
-        run_free(&r);
+        tu_import_free(&r);
     }
 }
 
@@ -251,19 +210,21 @@ static void timm_accuracy_join(void **state)
                                "resnet50.a1_in1k,288,81.240,18.760,95.112,4.888,25.56\n"
                                "resnet50.tv2_in1k,224,80.846,19.154,95.43,4.57,25.56\n"
                                "mobilenet_v2,224,72.0,28,90,10,3.5\n");
-    run r;
-    run_init(&r);
-    assert_int_equal(frmi_accuracy_table_load(acc, r.aliases, &r.accuracy, &r.err), FRM_OK);
-    r.opts.accuracy = r.accuracy;
+    tu_import r;
+    tu_import_init(&r);
+    frmi_accuracy_table *table = NULL;
+    assert_int_equal(frmi_accuracy_table_load(acc, r.aliases, &table, &r.err), FRM_OK);
+    r.opts.accuracy = table;
     const char *gpu = tu_write("benchmark-infer-amp-nchw-pt240-cu124-rtx3090.csv", gpu_table);
-    assert_int_equal(run_files(&r, FRMI_IMPORT_TIMM, gpu, NULL), FRM_OK);
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_TIMM, gpu, NULL), FRM_OK);
     /* the first row for (resnet50, 224), as a fraction */
     assert_same(find(&r, NULL, "resnet50")->accuracy_top1, 0.81146);
     assert_same(find(&r, NULL, "resnet50@288")->accuracy_top1, 0.8124);
     /* through an alias: torchvision's mobilenet_v2 */
     assert_same(find(&r, NULL, "mobilenetv2_100")->accuracy_top1, 0.72);
     assert_true(isnan(find(&r, NULL, "tinynet_e")->accuracy_top1));
-    run_free(&r);
+    tu_import_free(&r);
+    frmi_accuracy_table_free(table);
 
     const char *bad = tu_write("results-bad.csv", "model,img_size\nx,224\n");
     frmi_accuracy_table *t = NULL;
@@ -275,14 +236,14 @@ static void timm_accuracy_join(void **state)
 static void timm_errors(void **state)
 {
     (void)state;
-    run r;
-    run_init(&r);
+    tu_import r;
+    tu_import_init(&r);
     const char *no_step = tu_write("benchmark-infer-fp32-nchw-pt240-cpu-x.csv",
                                    "model,infer_img_size,infer_batch_size\nresnet50,224,1\n");
-    assert_int_equal(run_files(&r, FRMI_IMPORT_TIMM, no_step, NULL), FRM_E_FIELD);
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_TIMM, no_step, NULL), FRM_E_FIELD);
     assert_contains(r.err.message, "benchmark-infer-fp32-nchw-pt240-cpu-x.csv:1: no column "
                                    "'infer_step_time'");
-    run_free(&r);
+    tu_import_free(&r);
 
     const char *bad_row = tu_write("benchmark-infer-fp32-nchw-pt240-cpu-y.csv",
                                    "model,infer_img_size,infer_step_time,infer_batch_size,"
@@ -290,30 +251,27 @@ static void timm_errors(void **state)
                                    "resnet50,224,32.78,1,25.56,4.11,11.11\n"
                                    "resnet18,224,abc,1,11.69,1.82,2.48\n"
                                    "mobilenetv2_100,224,6.591,1,3.5,0.31,6.68\n");
-    run_init(&r);
-    assert_int_equal(run_files(&r, FRMI_IMPORT_TIMM, bad_row, NULL), FRM_E_FIELD);
+    tu_import_init(&r);
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_TIMM, bad_row, NULL), FRM_E_FIELD);
     assert_contains(r.err.message, "-cpu-y.csv:3:3: column 'infer_step_time': 'abc' is not a number");
     assert_int_equal(frmi_importer_count(r.im), 0);
-    run_free(&r);
+    tu_import_free(&r);
 
-    run_init(&r);
+    tu_import_init(&r);
     r.opts.skip_bad = true;
-    assert_int_equal(run_files(&r, FRMI_IMPORT_TIMM, bad_row, NULL), FRM_OK);
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_TIMM, bad_row, NULL), FRM_OK);
     assert_int_equal(frmi_importer_count(r.im), 2);
     assert_int_equal(frmi_importer_n_skipped(r.im), 1);
-    bool reported = false;
-    for (int i = 0; i < r.diags.n; i++)
-        reported = reported || strstr(r.diags.message[i], "-cpu-y.csv:3:3:") != NULL;
-    assert_true(reported);
-    run_free(&r);
+    assert_true(tu_import_said(&r, "-cpu-y.csv:3:3: column 'infer_step_time'"));
+    tu_import_free(&r);
 
     /* no device in the file name, and none given */
     const char *anonymous = tu_write("benchmark-infer-fp32-cpu.csv", "model,infer_img_size,infer_step_time,"
                                                  "infer_batch_size\nresnet50,224,1,1\n");
-    run_init(&r);
-    assert_int_equal(run_files(&r, FRMI_IMPORT_TIMM, anonymous, NULL), FRM_E_FIELD);
+    tu_import_init(&r);
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_TIMM, anonymous, NULL), FRM_E_FIELD);
     assert_contains(r.err.message, "names no device");
-    run_free(&r);
+    tu_import_free(&r);
 }
 
 /* The shared timm tables: every row is a record or a reported row, with the CSV's numbers. */
@@ -335,10 +293,10 @@ static void timm_shared_files(void **state)
         if (stat(paths[i], &st) != 0)
             skip();
     }
-    run r;
-    run_init(&r);
+    tu_import r;
+    tu_import_init(&r);
     r.opts.size_policy = FRMI_SIZE_ALL;    /* every record named NAME@SIZE: easy to find */
-    assert_int_equal(run_files(&r, FRMI_IMPORT_TIMM, paths[0], paths[1], paths[2], paths[3], NULL),
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_TIMM, paths[0], paths[1], paths[2], paths[3], NULL),
                      FRM_OK);
     size_t rows = 0, matched = 0;
     for (int i = 0; i < 4; i++) {
@@ -379,7 +337,7 @@ static void timm_shared_files(void **state)
     }
     assert_int_equal(matched, frmi_importer_count(r.im));
     assert_int_equal(matched + frmi_importer_n_skipped(r.im), rows);
-    run_free(&r);
+    tu_import_free(&r);
 }
 
 /* --- Any CSV ----------------------------------------------------------------------- */
@@ -390,9 +348,9 @@ static void table_with_map_and_units(void **state)
     const char *file = tu_write("phone.csv",
                                 "net;p50_us;peak_kib;acc;threads\n"
                                 "mobilenet_v2;12500;20480;71.8;4\n"
-                                "resnet50;\"80000\";102400;0.8;4\n");
-    run r;
-    run_init(&r);
+                                "resnet50;\"80000\";102400;80;4\n");
+    tu_import r;
+    tu_import_init(&r);
     r.opts.map[FRMI_FIELD_MODEL] = "net";
     r.opts.map[FRMI_FIELD_LATENCY] = "p50_us";
     r.opts.map[FRMI_FIELD_MEMORY] = "peak_kib";
@@ -403,7 +361,7 @@ static void table_with_map_and_units(void **state)
     r.opts.device = "pixel6";
     r.opts.tier = FRM_TIER_EDGE;
     r.opts.framework = "tflite";
-    assert_int_equal(run_files(&r, FRMI_IMPORT_CSV, file, NULL), FRM_OK);
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_CSV, file, NULL), FRM_OK);
     assert_int_equal(frmi_importer_count(r.im), 2);
     const frm_record *rec = find(&r, NULL, "mobilenetv2_100");
     assert_non_null(rec);
@@ -413,20 +371,33 @@ static void table_with_map_and_units(void **state)
     assert_same(rec->macs, 300774272);        /* from the zoo */
     assert_string_equal(rec->config_id, "pixel6/tflite/threads-4");
     assert_same(find(&r, NULL, "resnet50")->accuracy_top1, 0.8);
-    run_free(&r);
+    tu_import_free(&r);
 
-    run_init(&r);
+    /* 0.8 next to 71.8: 0.8% or 80%?  The file must say it one way. */
+    const char *mixed = tu_write("mixed.csv", "model,latency,memory,accuracy\n"
+                                              "mobilenet_v2,12.5,20,71.8\nresnet50,80,100,0.8\n");
+    tu_import_init(&r);
+    r.opts.device = "pixel6";
+    r.opts.tier = FRM_TIER_EDGE;
+    r.opts.framework = "tflite";
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_CSV, mixed, NULL), FRM_E_FIELD);
+    assert_contains(r.err.message, "mixed.csv:3:4: accuracy 0.8 looks like a fraction, but line 2 "
+                                   "(71.8) is a percentage");
+    assert_int_equal(frmi_importer_count(r.im), 0);
+    tu_import_free(&r);
+
+    tu_import_init(&r);
     r.opts.map[FRMI_FIELD_LATENCY] = "lat";
-    assert_int_equal(run_files(&r, FRMI_IMPORT_CSV, file, NULL), FRM_E_FIELD);
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_CSV, file, NULL), FRM_E_FIELD);
     assert_contains(r.err.message, "phone.csv:1: --map latency=lat: no column 'lat'");
-    run_free(&r);
+    tu_import_free(&r);
 
     const char *unknown = tu_write("unknown.csv", "model,latency,memory,device,tier,framework\n"
                                                   "my_net,1,2,d,cpu,f\n");
-    run_init(&r);
-    assert_int_equal(run_files(&r, FRMI_IMPORT_CSV, unknown, NULL), FRM_E_FIELD);
+    tu_import_init(&r);
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_CSV, unknown, NULL), FRM_E_FIELD);
     assert_contains(r.err.message, "unknown.csv:2: model 'my_net' lacks MACs");
-    run_free(&r);
+    tu_import_free(&r);
 }
 
 /* Rows that would give a record frm cannot read back are bad rows, named. */
@@ -446,17 +417,17 @@ static void rows_checked_before_writing(void **state)
         char text[256];
         snprintf(text, sizeof text, "model,latency,memory,batch,macs,accuracy,latency_mean\n%s\n",
                  cases[i].row);
-        run r;
-        run_init(&r);
+        tu_import r;
+        tu_import_init(&r);
         r.opts.device = "d";
         r.opts.tier = FRM_TIER_CPU;
         r.opts.framework = "f";
         r.opts.latency_to_ms = 1e3;   /* seconds: a mean of 1e308 s overflows */
-        assert_int_equal(run_files(&r, FRMI_IMPORT_CSV, tu_write("checked.csv", text), NULL),
+        assert_int_equal(tu_import_files(&r, FRMI_IMPORT_CSV, tu_write("checked.csv", text), NULL),
                          FRM_E_FIELD);
         assert_contains(r.err.message, "checked.csv:2");
         assert_contains(r.err.message, cases[i].message);
-        run_free(&r);
+        tu_import_free(&r);
     }
 }
 

@@ -8,13 +8,12 @@
  * text: "P50 Latency: 0.0123 s" is a median of 12.3 ms, "Peak working set
  * size: 123456789 bytes" 123.456789 MB (frm's MB are 10^6 bytes).
  */
-#include "testutil.h"
-#include "import/import.h"
-
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "testutil_import.h"
 
 /* What a build from 1.14 on prints with -x 4 -s, line by line. */
 #define SUMMARY                                                                              \
@@ -53,35 +52,23 @@
 
 /* --- helpers ------------------------------------------------------------- */
 
-/* One import: the options it borrows, the importer, what it said. */
-typedef struct run {
-    frmi_import_options opts;
-    frmi_importer *im;
-    tu_diags diags;
-    frm_error err;
-} run;
+typedef tu_import run;
 
 /* Options most tests use: a zoo model on the CI machine, nothing else given. */
 static void setup(run *r)
 {
-    memset(r, 0, sizeof *r);
+    tu_import_init(r);
     r->opts.device = "ci-x86";
     r->opts.model = "resnet50";
-    r->opts.batch = NAN;
-    r->opts.macs = NAN;
-    r->opts.params = NAN;
-    r->opts.memory_mb = NAN;
 }
 
 /* Writes `log` to `name` and imports it; the path goes to *path when asked for. */
 static frm_code import(run *r, const char *name, const char *log, const char **path)
 {
-    assert_int_equal(frmi_importer_new(&r->opts, tu_collect, &r->diags, &r->im, &r->err),
-                     FRM_OK);
     const char *p = tu_write(name, log);
     if (path)
         *path = p;
-    return frmi_import_file(r->im, FRMI_IMPORT_ORT_PERF, p, &r->err);
+    return tu_import_files(r, FRMI_IMPORT_ORT_PERF, p, NULL);
 }
 
 /* The one record the import made. */
@@ -89,20 +76,6 @@ static const frm_record *only_record(const run *r)
 {
     assert_int_equal(frmi_importer_count(r->im), 1);
     return frmi_importer_record(r->im, 0);
-}
-
-static bool said(const run *r, const char *needle)
-{
-    for (int i = 0; i < r->diags.n && i < 8; i++)
-        if (strstr(r->diags.message[i], needle))
-            return true;
-    return false;
-}
-
-static void finish(run *r)
-{
-    frmi_importer_free(r->im);
-    r->im = NULL;
 }
 
 /* `s` with its first `from` replaced by `to`, in a buffer of its own. */
@@ -178,9 +151,9 @@ static void summary_in_seconds(void **state)
     assert_true(rec->ok);
     /* provider assumed, tier chosen; the threads were in the log */
     assert_int_equal(r.diags.n, 2);
-    assert_true(said(&r, "names no execution provider; 'cpu' assumed"));
-    assert_true(said(&r, "tier 'cpu' chosen from the execution provider 'cpu'"));
-    finish(&r);
+    assert_true(tu_import_said(&r, "names no execution provider; 'cpu' assumed"));
+    assert_true(tu_import_said(&r, "tier 'cpu' chosen from the execution provider 'cpu'"));
+    tu_import_free(&r);
 }
 
 /* Later builds: "... cost total:"; per-shape blocks and forks print milliseconds. */
@@ -213,7 +186,7 @@ static void summary_in_milliseconds(void **state)
     assert_close(l->p99, 101.519, 1e-12);
     assert_same(l->n, 5);
     assert_close(only_record(&r)->memory_mb.peak, 271.122432, 1e-12);
-    finish(&r);
+    tu_import_free(&r);
 }
 
 /* The first builds: no unit after totals, "Total iterations", no memory figure. */
@@ -238,8 +211,8 @@ static void oldest_wording(void **state)
     /* without the Setting line the run used ORT's default */
     assert_string_equal(rec->config_id, "ci-x86/onnxruntime/cpu/threads-default/fp32");
     assert_null(strstr(rec->config_json, "threads"));
-    assert_true(said(&r, "states no thread count"));
-    finish(&r);
+    assert_true(tu_import_said(&r, "states no thread count"));
+    tu_import_free(&r);
 }
 
 /* Without -s and with a result file the tool prints no percentiles: the median is the mean. */
@@ -257,9 +230,9 @@ static void median_falls_back_to_average(void **state)
     assert_same(rec->latency_ms.first_run, 2);
     assert_close(rec->latency_ms.init_ms, 18.3481, 1e-12);
     assert_close(rec->memory_mb.peak, 50.905088, 1e-12);
-    assert_true(said(&r, "no 'P50 Latency'"));
-    assert_true(said(&r, "the median is the average"));
-    finish(&r);
+    assert_true(tu_import_said(&r, "no 'P50 Latency'"));
+    assert_true(tu_import_said(&r, "the median is the average"));
+    tu_import_free(&r);
 }
 
 /* A log cut short after the totals still has a mean: total / requests. */
@@ -275,7 +248,7 @@ static void mean_from_totals(void **state)
     assert_int_equal(import(&r, "totals.log", log, NULL), FRM_OK);
     assert_close(only_record(&r)->latency_ms.median, 12.5, 1e-12);
     assert_close(only_record(&r)->latency_ms.mean, 12.5, 1e-12);
-    finish(&r);
+    tu_import_free(&r);
 }
 
 /* Builds with --data_shape add per-shape blocks, in ms and in s; the run's own figures win. */
@@ -320,7 +293,7 @@ static void shape_blocks_left_out(void **state)
     assert_close(l->mean, 10, 1e-12);
     /* one warm-up run per shape: not one */
     assert_same(l->warmup, NAN);
-    finish(&r);
+    tu_import_free(&r);
 }
 
 static void crlf_line_ends(void **state)
@@ -335,7 +308,7 @@ static void crlf_line_ends(void **state)
     expect_summary_figures(rec);
     assert_string_equal(rec->config_id, "ci-x86/onnxruntime/cuda/threads-4/fp32");
     free(log);
-    finish(&r);
+    tu_import_free(&r);
 }
 
 /* --- provider, threads, model, tier -------------------------------------- */
@@ -361,9 +334,9 @@ static void options_win_over_the_log(void **state)
     assert_same(rec->batch, 4);
     assert_int_equal(rec->tier, FRM_TIER_GPU);
     assert_int_equal(r.diags.n, 1);
-    assert_true(said(&r, "tier 'gpu' chosen from the execution provider 'cuda'"));
+    assert_true(tu_import_said(&r, "tier 'gpu' chosen from the execution provider 'cuda'"));
     free(log);
-    finish(&r);
+    tu_import_free(&r);
 }
 
 static void tier_from_options(void **state)
@@ -386,7 +359,7 @@ static void tier_from_options(void **state)
     assert_string_equal(rec->framework_version, "1.17.0");
     assert_string_equal(rec->config_id, "ci-x86/onnxruntime-mobile/nnapi/threads-4/fp32");
     assert_int_equal(r.diags.n, 0);
-    finish(&r);
+    tu_import_free(&r);
 }
 
 /* Without --model the name comes from the model path of an echoed command line. */
@@ -407,11 +380,11 @@ static void from_an_echoed_command_line(void **state)
     assert_same(rec->macs, 4089184256.0);
     assert_int_equal(rec->tier, FRM_TIER_GPU);
     assert_string_equal(rec->config_id, "ci-x86/onnxruntime/tensorrt/threads-2/fp32");
-    assert_true(said(&r, "model 'resnet50' taken from the model path '/models/resnet50.onnx'"));
-    assert_true(said(&r, "tier 'gpu' chosen from the execution provider 'tensorrt'"));
-    assert_false(said(&r, "assumed"));
+    assert_true(tu_import_said(&r, "model 'resnet50' taken from the model path '/models/resnet50.onnx'"));
+    assert_true(tu_import_said(&r, "tier 'gpu' chosen from the execution provider 'tensorrt'"));
+    assert_false(tu_import_said(&r, "assumed"));
     free(log);
-    finish(&r);
+    tu_import_free(&r);
 
     /*
      * Through adb, over two lines, an ONNX test case folder (named by the
@@ -436,7 +409,7 @@ static void from_an_echoed_command_line(void **state)
     assert_int_equal(rec->tier, FRM_TIER_CPU);
     assert_string_equal(rec->config_id, "ci-x86/onnxruntime/spacemit/threads-1/fp32");
     free(log);
-    finish(&r);
+    tu_import_free(&r);
     frmi_aliases_free(aliases);
 }
 
@@ -455,7 +428,7 @@ static void model_outside_the_zoo(void **state)
     assert_null(strstr(rec->config_json, "tag"));
     assert_same(rec->macs, 1.5e9);
     assert_same(rec->params, 2e6);
-    finish(&r);
+    tu_import_free(&r);
 
     setup(&r);
     r.opts.model = "my_detector";
@@ -463,7 +436,7 @@ static void model_outside_the_zoo(void **state)
     assert_int_equal(import(&r, "mine.log", SUMMARY, &path), FRM_E_FIELD);
     assert_contains(r.err.message, "model 'my_detector' lacks MACs");
     assert_int_equal(frmi_importer_count(r.im), 0);
-    finish(&r);
+    tu_import_free(&r);
 }
 
 /* No --model and no command line in the log: the record has no name, and says so. */
@@ -479,7 +452,7 @@ static void missing_model_reported(void **state)
     snprintf(where, sizeof where, "%s:16: record lacks the model's name (--model)", path);
     assert_string_equal(r.err.message, where);
     assert_int_equal(frmi_importer_count(r.im), 0);
-    finish(&r);
+    tu_import_free(&r);
 }
 
 /* --- bad logs ------------------------------------------------------------ */
@@ -499,7 +472,7 @@ static void no_latency_names_the_file(void **state)
     snprintf(where, sizeof where, "%s:3: no latency", path);
     assert_contains(r.err.message, where);
     assert_int_equal(frmi_importer_count(r.im), 0);
-    finish(&r);
+    tu_import_free(&r);
 
     /* under --skip-bad: reported, counted, left out */
     setup(&r);
@@ -508,8 +481,8 @@ static void no_latency_names_the_file(void **state)
     assert_int_equal(frmi_importer_count(r.im), 0);
     assert_int_equal(frmi_importer_n_skipped(r.im), 1);
     assert_int_equal(r.diags.n, 1);
-    assert_true(said(&r, where));
-    finish(&r);
+    assert_true(tu_import_said(&r, where));
+    tu_import_free(&r);
 
     /* a crashed run */
     setup(&r);
@@ -518,7 +491,7 @@ static void no_latency_names_the_file(void **state)
                      FRM_E_FIELD);
     snprintf(where, sizeof where, "%s:1: no latency", path);
     assert_contains(r.err.message, where);
-    finish(&r);
+    tu_import_free(&r);
 }
 
 static void empty_file(void **state)
@@ -531,7 +504,7 @@ static void empty_file(void **state)
     char where[512];
     snprintf(where, sizeof where, "%s:1: no latency", path);
     assert_contains(r.err.message, where);
-    finish(&r);
+    tu_import_free(&r);
 }
 
 /* A bad figure is named by line and column. */
@@ -573,7 +546,7 @@ static void garbage_numbers(void **state)
         assert_contains(r.err.message, where);
         assert_contains(r.err.message, cases[i].what);
         assert_int_equal(frmi_importer_count(r.im), 0);
-        finish(&r);
+        tu_import_free(&r);
         free(log);
     }
 
@@ -585,9 +558,9 @@ static void garbage_numbers(void **state)
     assert_int_equal(import(&r, "garbage.log", log, NULL), FRM_OK);
     assert_int_equal(frmi_importer_count(r.im), 0);
     assert_int_equal(frmi_importer_n_skipped(r.im), 1);
-    assert_true(said(&r, ":16:14: 'P50 Latency' is not followed by a number but by 'abc s'"));
+    assert_true(tu_import_said(&r, ":16:14: 'P50 Latency' is not followed by a number but by 'abc s'"));
     free(log);
-    finish(&r);
+    tu_import_free(&r);
 }
 
 /* Two runs appended to one file would mix their figures. */
@@ -602,7 +575,7 @@ static void two_runs_in_one_file(void **state)
     snprintf(where, sizeof where,
              "%s:22:1: a second 'Session creation time cost' (the first is on line 2)", path);
     assert_contains(r.err.message, where);
-    finish(&r);
+    tu_import_free(&r);
 }
 
 static void truncated_logs(void **state)
@@ -617,7 +590,7 @@ static void truncated_logs(void **state)
                             NULL),
                      FRM_E_FIELD);
     assert_contains(r.err.message, "no latency");
-    finish(&r);
+    tu_import_free(&r);
 
     /* cut inside the statistics: what was printed is kept */
     setup(&r);
@@ -628,7 +601,7 @@ static void truncated_logs(void **state)
     assert_close(only_record(&r)->latency_ms.median, 12.5, 1e-12);
     assert_close(only_record(&r)->latency_ms.max, 19.9, 1e-12);
     free(log);
-    finish(&r);
+    tu_import_free(&r);
 
     /*
      * Every prefix of a full log, each in a buffer of exactly its length
@@ -650,7 +623,7 @@ static void truncated_logs(void **state)
     /* each prefix from the first average on gave a record */
     assert_true(frmi_importer_count(r.im) > 0);
     assert_true(frmi_importer_n_skipped(r.im) > 0);
-    finish(&r);
+    tu_import_free(&r);
 }
 
 int main(void)

@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import/import.h"
-#include "testutil.h"
+#include "testutil_import.h"
 
 /* --- Logs ------------------------------------------------------------------------ */
 
@@ -164,26 +163,23 @@ static const char passes[] =
 
 /* --- Helpers --------------------------------------------------------------------- */
 
-typedef struct run {
-    frmi_importer *im;
-    frmi_import_options opts;
-    tu_diags diags;
-    frm_error err;
-} run;
+typedef tu_import run;
 
 static void run_init(run *r)
 {
-    memset(r, 0, sizeof *r);
+    tu_import_init(r);
     r->opts.device = "pixel6";
-    r->opts.batch = r->opts.macs = r->opts.params = r->opts.memory_mb = NAN;
+}
+
+static void run_free(run *r)
+{
+    tu_import_free(r);
 }
 
 /* Writes `text` as `name` and imports it; returns the first failure. */
 static frm_code run_log(run *r, const char *name, const char *text)
 {
-    assert_int_equal(frmi_importer_new(&r->opts, tu_collect, &r->diags, &r->im, &r->err), FRM_OK);
-    frm_code rc = frmi_import_file(r->im, FRMI_IMPORT_TFLITE, tu_write(name, text), &r->err);
-    return rc == FRM_OK ? frmi_importer_finish(r->im, &r->err) : rc;
+    return tu_import_files(r, FRMI_IMPORT_TFLITE, tu_write(name, text), NULL);
 }
 
 /* The one record that `text` makes. */
@@ -208,12 +204,7 @@ static void import_bad(const char *name, const char *text, frm_code code, const 
     assert_contains(r.err.message, where);
     assert_contains(r.err.message, what);
     assert_int_equal(frmi_importer_count(r.im), 0);
-    frmi_importer_free(r.im);
-}
-
-static void run_free(run *r)
-{
-    frmi_importer_free(r->im);
+    run_free(&r);
 }
 
 /* `text` up to the end of the first `mark` in it, into `buf`. */
@@ -677,18 +668,13 @@ static void tier_and_batch_from_the_options(void **state)
     run_free(&r);
 }
 
-/* Names go through the alias table, which names.c may not have yet. */
+/* Names go through the built-in alias table. */
 static void model_names_from_the_graph(void **state)
 {
     (void)state;
-    frmi_aliases *aliases;
-    frm_error err;
-    if (frmi_aliases_new(&aliases, &err) != FRM_OK)
-        skip();
     char text[4096];
     run r;
     run_init(&r);
-    r.opts.aliases = aliases;
     const frm_record *rec = import_ok(
         &r, "alias.log",
         with_params(text, sizeof text, "/data/local/tmp/mobilenet_v2_1.0_224.tflite", ""));
@@ -704,7 +690,6 @@ static void model_names_from_the_graph(void **state)
     assert_string_equal(rec->model, "efficientnet_b0");
     assert_same(rec->macs, 385814752.0);
     run_free(&r);
-    frmi_aliases_free(aliases);
 }
 
 /* --- Logs that are not whole ------------------------------------------------------ */

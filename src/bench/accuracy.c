@@ -4,16 +4,16 @@
  *
  * Measured latency says nothing about accuracy, and the zoo's weights are
  * untrained, so FRM_Q needs published or separately evaluated figures:
- * this file reads them from a two-column CSV.
+ * this file reads them from a CSV: a header naming model and top1, or two
+ * columns without one.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "frm/bench.h"
+#include "util/csv.h"
 #include "util/error.h"
 
 typedef struct accuracy_row {
@@ -27,75 +27,6 @@ struct frm_accuracy {
     size_t n, cap;
     int percent;
 };
-
-/* Splits `line` in place at commas (RFC 4180 quotes honoured); returns the
- * number of fields, at most `max`. */
-static size_t split_csv(char *line, char **fields, size_t max)
-{
-    size_t n = 0;
-    char *p = line;
-    while (n < max) {
-        char *w = p;
-        fields[n++] = w;
-        if (*p == '"') {
-            p++;
-            for (;;) {
-                if (*p == '\0')
-                    break;
-                if (*p == '"' && p[1] == '"') {
-                    *w++ = '"';
-                    p += 2;
-                } else if (*p == '"') {
-                    p++;
-                    break;
-                } else {
-                    *w++ = *p++;
-                }
-            }
-            while (*p && *p != ',')
-                p++;
-        } else {
-            while (*p && *p != ',')
-                *w++ = *p++;
-        }
-        int more = *p == ',';
-        if (more)
-            p++;
-        *w = '\0';
-        if (!more)
-            break;
-    }
-    return n;
-}
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-        s[--n] = '\0';
-    return s;
-}
-
-static int parse_number(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int find_column(char **fields, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcasecmp(trim(fields[i]), name) == 0)
-            return (int)i;
-    return -1;
-}
 
 static frm_code add_row(frm_accuracy *acc, const char *model, double top1, unsigned long line,
                         const char *path, frm_error *err)
@@ -142,69 +73,73 @@ static frm_code settle_unit(frm_accuracy *acc, const char *path, frm_error *err)
     return FRM_OK;
 }
 
-static frm_code parse_file(FILE *f, const char *path, frm_accuracy *acc, frm_error *err)
+static frm_code parse_rows(frmi_csv *c, const char *path, frm_accuracy *acc, frm_error *err)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    unsigned long lineno = 0;
-    int model_col = 0, top1_col = 1, seen_first = 0;
-    frm_code rc = FRM_OK;
-    while (rc == FRM_OK && getline(&line, &cap, f) >= 0) {
-        lineno++;
-        char *text = trim(line);
-        if (lineno == 1 && strncmp(text, "\xEF\xBB\xBF", 3) == 0)
-            text += 3;
-        if (*text == '\0' || *text == '#')
+    long model_col = 0, top1_col = 1;
+    bool seen_first = false, more;
+    frm_code rc;
+    while ((rc = frmi_csv_next(c, &more, err)) == FRM_OK && more) {
+        char **fields = c->fields;
+        size_t n = c->n_fields;
+        unsigned long lineno = (unsigned long)c->line;
+        if (fields[0][0] == '#' || (n == 1 && fields[0][0] == '\0'))
             continue;
-        char *fields[64];
-        size_t n = split_csv(text, fields, 64);
         if (!seen_first) {
-            seen_first = 1;
+            seen_first = true;
             double v;
-            if (n < 2 || parse_number(trim(fields[1]), &v) != 0) {
-                model_col = find_column(fields, n, "model");
-                top1_col = find_column(fields, n, "top1");
+            if (n < 2 || !frmi_parse_number(fields[1], &v)) {
+                model_col = frmi_csv_column(fields, n, "model");
+                top1_col = frmi_csv_column(fields, n, "top1");
                 if (model_col < 0 || top1_col < 0)
-                    rc = frmi_fail(err, FRM_E_FIELD,
-                                   "%s:%lu: the header has no '%s' column (expected model,top1)",
-                                   path, lineno, model_col < 0 ? "model" : "top1");
+                    return frmi_fail(err, FRM_E_FIELD,
+                                     "%s:%lu: the header has no '%s' column (expected model,top1)",
+                                     path, lineno, model_col < 0 ? "model" : "top1");
                 continue;
             }
         }
         size_t need = (size_t)(model_col > top1_col ? model_col : top1_col) + 1;
-        if (n < need) {
-            rc = frmi_fail(err, FRM_E_FIELD, "%s:%lu: %zu columns, expected at least %zu",
-                           path, lineno, n, need);
-            break;
-        }
-        const char *model = trim(fields[model_col]);
-        const char *value = trim(fields[top1_col]);
+        if (n < need)
+            return frmi_fail(err, FRM_E_FIELD, "%s:%lu: %zu columns, expected at least %zu",
+                             path, lineno, n, need);
+        const char *model = fields[model_col];
+        const char *value = fields[top1_col];
         double top1;
         if (*model == '\0')
             rc = frmi_fail(err, FRM_E_FIELD, "%s:%lu: the model name is empty", path, lineno);
-        else if (parse_number(value, &top1) != 0)
+        else if (!frmi_parse_number(value, &top1))
             rc = frmi_fail(err, FRM_E_FIELD, "%s:%lu: top1 '%s' is not a number", path, lineno, value);
         else if (top1 < 0.0 || top1 > 100.0)
             rc = frmi_fail(err, FRM_E_FIELD, "%s:%lu: top1 %g is outside [0, 1] and [0, 100]",
                            path, lineno, top1);
         else
             rc = add_row(acc, model, top1, lineno, path, err);
+        if (rc != FRM_OK)
+            return rc;
     }
-    if (rc == FRM_OK && ferror(f))
-        rc = frmi_fail(err, FRM_E_IO, "%s: read error", path);
-    free(line);
+    if (rc == FRM_E_SYNTAX) {
+        frm_error inner = *err;
+        frmi_fail(err, rc, "%s: %s", path, inner.message);
+    }
     return rc;
 }
 
 frm_code frm_accuracy_load(const char *path, frm_accuracy **out, frm_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return frmi_fail(err, FRM_E_IO, "cannot open accuracy file '%s': %s", path, strerror(errno));
+    char *text;
+    size_t len;
+    frm_error why;
+    if (frmi_read_file(path, &text, &len, &why) != FRM_OK)
+        return frmi_fail(err, why.code, "accuracy file: %s", why.message);
     frm_accuracy *acc = calloc(1, sizeof *acc);
-    frm_code rc = acc ? parse_file(f, path, acc, err) : frmi_nomem(err);
-    fclose(f);
+    frm_code rc = acc ? FRM_OK : frmi_nomem(err);
+    if (rc == FRM_OK) {
+        frmi_csv c;
+        frmi_csv_init(&c, text, len, ',');
+        rc = parse_rows(&c, path, acc, err);
+        frmi_csv_release(&c);
+    }
+    free(text);
     if (rc == FRM_OK)
         rc = settle_unit(acc, path, err);
     if (rc != FRM_OK) {

@@ -313,7 +313,8 @@ static int run(import_args *a, char **files, size_t n_files)
     int status = CLI_FAILURE;
     if (frmi_aliases_new(&aliases, &err) != FRM_OK ||
         (a->aliases && frmi_aliases_load(aliases, a->aliases, &err) != FRM_OK) ||
-        (a->accuracy && frmi_accuracy_table_load(a->accuracy, aliases, &accuracy, &err) != FRM_OK)) {
+        (a->accuracy &&
+         frmi_accuracy_table_load(a->accuracy, aliases, &accuracy, &err) != FRM_OK)) {
         cli_error("%s", err.message);
         goto done;
     }

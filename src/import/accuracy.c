@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import/csv.h"
 #include "import/import.h"
+#include "util/csv.h"
 #include "util/pool.h"
 
 struct frmi_accuracy_table {

@@ -11,6 +11,7 @@
 #include "frm/version.h"
 #include "frm/zoo.h"
 #include "import/import.h"
+#include "util/csv.h"
 #include "util/pool.h"
 
 static const struct {
@@ -201,7 +202,8 @@ void frmi_importer_compact(frmi_importer *im, const bool *keep)
     im->n_records = n;
 }
 
-void frmi_importer_truncate(frmi_importer *im, size_t count)
+/* Drops the records from `count` on: those of a file that failed. */
+static void truncate_records(frmi_importer *im, size_t count)
 {
     if (count < im->n_records)
         im->n_records = count;
@@ -227,54 +229,6 @@ const frmi_import_options *frmi_importer_options(const frmi_importer *im)
     return im->opts;
 }
 
-frmi_import_format frmi_importer_format(const frmi_importer *im)
-{
-    return im->format;
-}
-
-frm_code frmi_read_file(const char *path, char **text, size_t *len, frm_error *err)
-{
-    bool is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f)
-        return frmi_fail(err, FRM_E_IO, "cannot open '%s': %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    frm_code rc = buf ? FRM_OK : frmi_nomem(err);
-    while (rc == FRM_OK) {
-        if (n + 1 >= cap) {
-            char *grown = realloc(buf, cap * 2);
-            if (!grown) {
-                rc = frmi_nomem(err);
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f))
-                rc = frmi_fail(err, FRM_E_IO, "cannot read '%s': %s", path, strerror(errno));
-            break;
-        }
-    }
-    if (!is_stdin)
-        fclose(f);
-    if (rc != FRM_OK) {
-        free(buf);
-        return rc;
-    }
-    if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
-        n -= 3;
-        memmove(buf, buf + 3, n);
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return FRM_OK;
-}
-
 frm_code frmi_import_file(frmi_importer *im, frmi_import_format format, const char *path,
                           frm_error *err)
 {
@@ -289,7 +243,7 @@ frm_code frmi_import_file(frmi_importer *im, frmi_import_format format, const ch
     size_t kept = im->n_records;
     rc = formats[format].fn(im, path, text, len, err);
     if (rc != FRM_OK)
-        frmi_importer_truncate(im, kept);
+        truncate_records(im, kept);
     free(text);
     return rc;
 }
@@ -417,6 +371,45 @@ static bool positive(double v)
     return isfinite(v) && v > 0;
 }
 
+/* Keeps a complete record: its strings interned, where it came from noted. */
+static frm_code store(frmi_importer *im, frm_record *r, const char *path, uint64_t line,
+                      const char *config_json, frm_error *err)
+{
+    char source[300];
+    snprintf(source, sizeof source, "import:%s:%s", frmi_import_format_name(im->format),
+             base_name(path));
+    r->config_json = config_json;
+    r->source = source;
+    r->frm_version = FRM_VERSION;
+    r->ok = true;
+
+    if (im->n_records == im->cap_records) {
+        size_t cap = im->cap_records ? im->cap_records * 2 : 256;
+        frm_record *grown = realloc(im->records, cap * sizeof *grown);
+        if (!grown)
+            return frmi_nomem(err);
+        im->records = grown;
+        struct origin *grown_origins = realloc(im->origins, cap * sizeof *grown_origins);
+        if (!grown_origins)
+            return frmi_nomem(err);
+        im->origins = grown_origins;
+        im->cap_records = cap;
+    }
+    const char *kept_path = frmi_importer_keep(im, path);
+    if (!kept_path)
+        return frmi_nomem(err);
+    const char **strings[] = {&r->model, &r->device, &r->framework, &r->framework_version,
+                              &r->config_id, &r->config_json, &r->source, &r->frm_version,
+                              &r->timestamp, &r->memory_mb.source, &r->energy_source,
+                              &r->latency_ms.stop, &r->model_sha256, &r->host_json};
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        if (!keep(im, strings[i]))
+            return frmi_nomem(err);
+    im->origins[im->n_records] = (struct origin){kept_path, line};
+    im->records[im->n_records++] = *r;
+    return FRM_OK;
+}
+
 frm_code frmi_import_add(frmi_importer *im, frmi_import_row *row, const char *path,
                          uint64_t line, frm_error *err)
 {
@@ -497,60 +490,24 @@ frm_code frmi_import_add(frmi_importer *im, frmi_import_row *row, const char *pa
             return frmi_import_bad(im, err, FRM_E_FIELD, path, line, 0,
                                    "the %s is not UTF-8 text", texts[i].what);
 
-    char config_id[512];
+    frmi_buf config_id, config;
+    frmi_buf_init(&config_id);
+    frmi_buf_init(&config);
     if (!r->config_id) {
-        size_t n = 0;
-        config_id[0] = '\0';
-        const char *parts[10] = {r->device, r->framework};
-        size_t n_parts = 2;
-        for (size_t i = 0; i < row->n_parts && n_parts < 10; i++)
+        frmi_buf_printf(&config_id, "%s/%s", r->device, r->framework);
+        for (size_t i = 0; i < row->n_parts; i++)
             if (row->config_id_parts[i] && *row->config_id_parts[i])
-                parts[n_parts++] = row->config_id_parts[i];
-        for (size_t i = 0; i < n_parts && n < sizeof config_id; i++)
-            n += (size_t)snprintf(config_id + n, sizeof config_id - n, "%s%s", i ? "/" : "",
-                                  parts[i]);
-        r->config_id = config_id;
+                frmi_buf_printf(&config_id, "/%s", row->config_id_parts[i]);
+        r->config_id = config_id.data;
     }
-
+    /* never empty: batch is always there */
     frmi_import_config_number(row, "batch", r->batch);
-    char source[300], config[8192];
-    snprintf(source, sizeof source, "import:%s:%s", frmi_import_format_name(im->format),
-             base_name(path));
-    if (row->config.failed || row->config.len + 3 > sizeof config)
-        return frmi_nomem(err);
-    snprintf(config, sizeof config, "{%s}", row->config.len ? row->config.data : "");
-    r->config_json = config;
-    r->source = source;
-    r->frm_version = FRM_VERSION;
-    if (o->timestamp)
-        r->timestamp = o->timestamp;
-    r->ok = true;
-
-    if (im->n_records == im->cap_records) {
-        size_t cap = im->cap_records ? im->cap_records * 2 : 256;
-        frm_record *grown = realloc(im->records, cap * sizeof *grown);
-        if (!grown)
-            return frmi_nomem(err);
-        im->records = grown;
-        struct origin *grown_origins = realloc(im->origins, cap * sizeof *grown_origins);
-        if (!grown_origins)
-            return frmi_nomem(err);
-        im->origins = grown_origins;
-        im->cap_records = cap;
-    }
-    const char *kept_path = frmi_importer_keep(im, path);
-    if (!kept_path)
-        return frmi_nomem(err);
-    const char **strings[] = {&r->model, &r->device, &r->framework, &r->framework_version,
-                              &r->config_id, &r->config_json, &r->source, &r->frm_version,
-                              &r->timestamp, &r->memory_mb.source, &r->energy_source,
-                              &r->latency_ms.stop, &r->model_sha256, &r->host_json};
-    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
-        if (!keep(im, strings[i]))
-            return frmi_nomem(err);
-    im->origins[im->n_records] = (struct origin){kept_path, line};
-    im->records[im->n_records++] = *r;
-    return FRM_OK;
+    frmi_buf_printf(&config, "{%s}", row->config.data);
+    bool failed = config_id.failed || config.failed || row->config.failed;
+    frm_code rc = failed ? frmi_nomem(err) : store(im, r, path, line, config.data, err);
+    frmi_buf_release(&config_id);
+    frmi_buf_release(&config);
+    return rc;
 }
 
 frm_code frmi_importer_write(const frmi_importer *im, FILE *out, frm_error *err)

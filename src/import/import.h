@@ -146,7 +146,6 @@ typedef struct frmi_import_options {
     double latency_to_ms;          /* 0: 1 (milliseconds) */
     double memory_to_mb;           /* 0: 1 (megabytes) */
     char delimiter;                /* 0: ',' */
-    const char *timestamp;         /* RFC 3339; NULL: none */
     bool skip_bad;                 /* report bad rows and go on */
 } frmi_import_options;
 
@@ -188,12 +187,6 @@ frm_code frmi_importer_finish(frmi_importer *im, frm_error *err);
 frm_code frmi_importer_write(const frmi_importer *im, FILE *out, frm_error *err);
 
 /* --- For the format files ------------------------------------------------- */
-
-/*
- * The whole of `path` ("-": standard input) in memory, NUL-terminated,
- * without a UTF-8 byte-order mark.  `*text` is the caller's to free.
- */
-frm_code frmi_read_file(const char *path, char **text, size_t *len, frm_error *err);
 
 typedef frm_code (*frmi_import_fn)(frmi_importer *im, const char *path, const char *text,
                                    size_t len, frm_error *err);
@@ -255,7 +248,7 @@ void frmi_import_config_number(frmi_import_row *row, const char *key, double val
  * Completes and stores the record: applies the options' overrides
  * (device, tier, framework, versions, config_id), fills macs and params
  * from the zoo for the paper's models when the row has none, sets schema,
- * source ("import:FORMAT:BASENAME"), frm_version and timestamp, builds
+ * source ("import:FORMAT:BASENAME") and frm_version, builds
  * config_id from the parts when the row has none, and checks what a
  * record needs (model, device, tier, framework, latency median > 0,
  * memory peak > 0, macs > 0): a missing piece is a bad row at
@@ -263,9 +256,6 @@ void frmi_import_config_number(frmi_import_row *row, const char *key, double val
  */
 frm_code frmi_import_add(frmi_importer *im, frmi_import_row *row, const char *path,
                          uint64_t line, frm_error *err);
-
-/* The format being imported now: for sources and messages. */
-frmi_import_format frmi_importer_format(const frmi_importer *im);
 
 /*
  * What a format keeps across files (timm's rows to complete), released
@@ -286,7 +276,5 @@ frm_record *frmi_importer_record_at(frmi_importer *im, size_t i);
 const char *frmi_importer_keep(frmi_importer *im, const char *s);
 /* Keeps the records whose keep[i] is true, in order. */
 void frmi_importer_compact(frmi_importer *im, const bool *keep);
-/* Drops the records from `count` on (a file that failed). */
-void frmi_importer_truncate(frmi_importer *im, size_t count);
 
 #endif

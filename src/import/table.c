@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import/csv.h"
+#include "util/csv.h"
 #include "import/import.h"
 
 /* A field's column, or -1; *mapped tells whether --map named it. */
@@ -35,7 +35,7 @@ static bool is_number_field(frmi_field f)
 }
 
 static frm_code import_row(frmi_importer *im, const char *path, const frmi_csv *c,
-                           const long *cols, frm_error *err)
+                           const long *cols, bool percent, frm_error *err)
 {
     const frmi_import_options *o = frmi_importer_options(im);
     double v[FRMI_FIELD_N];
@@ -93,7 +93,7 @@ static frm_code import_row(frmi_importer *im, const char *path, const frmi_csv *
     r->macs = v[FRMI_FIELD_MACS];
     r->flops = v[FRMI_FIELD_FLOPS];
     r->params = v[FRMI_FIELD_PARAMS];
-    r->accuracy_top1 = acc > 1 ? acc / 100 : acc;
+    r->accuracy_top1 = percent ? acc / 100 : acc;
     double batch = !isnan(o->batch) ? o->batch : v[FRMI_FIELD_BATCH];
     if (!isnan(batch))
         r->batch = batch;
@@ -114,6 +114,46 @@ static frm_code import_row(frmi_importer *im, const char *path, const frmi_csv *
     frm_code rc = frmi_import_add(im, &row, path, c->line, err);
     frmi_import_row_release(&row);
     return rc;
+}
+
+/*
+ * Whether the accuracy column holds percentages: it does when any value
+ * is above 1, and then a value that looks like a fraction is an error, as
+ * in frm bench's accuracy file (0.9 could be 0.9% or 90%).  Cells that
+ * are no number are left to the row they belong to.
+ */
+static frm_code accuracy_unit(const char *path, const char *text, size_t len, char delimiter,
+                              long col, bool *percent, frm_error *err)
+{
+    frmi_csv c;
+    frmi_csv_init(&c, text, len, delimiter);
+    bool more;
+    uint64_t big_line = 0, small_line = 0;
+    double big = 0, small = 0;
+    frm_code rc = frmi_csv_next(&c, &more, err);
+    while (rc == FRM_OK && (rc = frmi_csv_next(&c, &more, err)) == FRM_OK && more) {
+        double v;
+        if ((size_t)col >= c.n_fields || !frmi_parse_number(c.fields[col], &v))
+            continue;
+        if (v > 1 && !big_line) {
+            big_line = c.line;
+            big = v;
+        }
+        if (v <= 1 && !small_line) {
+            small_line = c.line;
+            small = v;
+        }
+    }
+    frmi_csv_release(&c);
+    if (rc != FRM_OK)
+        return rc;
+    if (big_line && small_line)
+        return frmi_fail(err, FRM_E_FIELD, "%s:%llu:%ld: accuracy %g looks like a fraction, but "
+                         "line %llu (%g) is a percentage; write all values one way", path,
+                         (unsigned long long)small_line, col + 1, small,
+                         (unsigned long long)big_line, big);
+    *percent = big_line != 0;
+    return FRM_OK;
 }
 
 frm_code frmi_import_table(frmi_importer *im, const char *path, const char *text, size_t len,
@@ -143,8 +183,16 @@ frm_code frmi_import_table(frmi_importer *im, const char *path, const char *text
     if (rc == FRM_OK && cols[FRMI_FIELD_MEMORY] < 0 && isnan(o->memory_mb))
         rc = frmi_fail(err, FRM_E_FIELD, "%s:1: no 'memory' column; name one with --map "
                        "memory=COLUMN (and --memory-unit B|KB|MB|GB), or give --memory-mb", path);
+    bool percent = false;
+    if (rc == FRM_OK && cols[FRMI_FIELD_ACCURACY] >= 0)
+        rc = accuracy_unit(path, text, len, o->delimiter, cols[FRMI_FIELD_ACCURACY], &percent, err);
+    if (rc == FRM_OK) {
+        frmi_csv_release(&c);
+        frmi_csv_init(&c, text, len, o->delimiter);
+        rc = frmi_csv_next(&c, &more, err);    /* the header again */
+    }
     while (rc == FRM_OK && (rc = frmi_csv_next(&c, &more, err)) == FRM_OK && more)
-        rc = import_row(im, path, &c, cols, err);
+        rc = import_row(im, path, &c, cols, percent, err);
     if (rc == FRM_E_SYNTAX) {
         frm_error inner = *err;
         frmi_fail(err, FRM_E_SYNTAX, "%s: %s", path, inner.message);

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "frm/zoo.h"
-#include "import/csv.h"
+#include "util/csv.h"
 #include "import/import.h"
 #include "util/pool.h"
 
@@ -204,8 +204,10 @@ static frm_code import_row(frmi_importer *im, timm_state *st, const char *path, 
                           : !(v[COL_STEP] > 0) ? "infer_step_time is not positive"
                           : !(v[COL_BATCH] >= 1 && v[COL_BATCH] == floor(v[COL_BATCH]))
                               ? "infer_batch_size is not a whole number of at least 1"
-                          : !(isnan(v[COL_PARAMS]) || v[COL_PARAMS] > 0) ? "param_count is not positive"
-                          : !(isnan(v[COL_GMACS]) || v[COL_GMACS] > 0) ? "infer_gmacs is not positive"
+                          : !(isnan(v[COL_PARAMS]) || v[COL_PARAMS] > 0)
+                              ? "param_count is not positive"
+                          : !(isnan(v[COL_GMACS]) || v[COL_GMACS] > 0)
+                              ? "infer_gmacs is not positive"
                           : !(isnan(v[COL_MACTS]) || v[COL_MACTS] >= 0) ? "infer_macts is negative"
                           : isnan(v[COL_PARAMS]) ? "no param_count, needed for the memory estimate"
                           : NULL;
@@ -296,8 +298,8 @@ static frm_code import_rows(frmi_importer *im, timm_state *st, const char *path,
     parse_file_name(path, &fc);
     if (rc == FRM_OK && !o->device && !fc.device[0])
         return frmi_fail(err, FRM_E_FIELD, "%s: the file name names no device (timm writes "
-                         "benchmark-infer-<precision>-<layout>-pt<torch>-<cuXYZ|cpu>-<device>.csv); "
-                         "use --device", path);
+                         "benchmark-infer-<precision>-<layout>-pt<torch>-<cuXYZ|cpu>-<device>"
+                         ".csv); use --device", path);
     if (rc == FRM_OK && o->tier == FRM_TIER_UNKNOWN && fc.tier == FRM_TIER_UNKNOWN)
         return frmi_fail(err, FRM_E_FIELD, "%s: the file name says neither cuXYZ nor cpu; use "
                          "--tier gpu|cpu|edge", path);
@@ -344,7 +346,10 @@ static uint64_t key_of(uint32_t model, int size)
     return (uint64_t)(model + 1) << 32 | (uint32_t)size;
 }
 
-/* Each model's default size: the zoo's for the paper's models, else 224 when measured, else the smallest. */
+/*
+ * Each model's default size: the zoo's for the paper's models, else 224
+ * when measured, else the smallest.
+ */
 static int *default_sizes(const timm_state *st)
 {
     int *sizes = calloc(st->models.n_strs ? st->models.n_strs : 1, sizeof *sizes);
@@ -419,7 +424,8 @@ static frm_code complete(frmi_importer *im, timm_state *st, const int *defaults,
         const uint64_t *big = frmi_map_get(largest, (uint64_t)p->model + 1);
         bool is_default = p->size == defaults[p->model];
         bool is_largest = big && *big == (uint64_t)p->size;
-        if ((policy == FRMI_SIZE_DEFAULT && !is_default) || (policy == FRMI_SIZE_MAX && !is_largest)) {
+        if ((policy == FRMI_SIZE_DEFAULT && !is_default) ||
+            (policy == FRMI_SIZE_MAX && !is_largest)) {
             keep[p->record] = false;
             continue;
         }

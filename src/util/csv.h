@@ -1,14 +1,21 @@
 /*
- * import/csv.h - RFC 4180 tables in memory, and numbers as tables write them.
+ * util/csv.h - RFC 4180 tables in memory, and numbers as tables write them:
+ * the reader of frm import's tables and of frm bench's accuracy file.
  */
-#ifndef FRM_IMPORT_CSV_H
-#define FRM_IMPORT_CSV_H
+#ifndef FRM_UTIL_CSV_H
+#define FRM_UTIL_CSV_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "frm/error.h"
+
+/*
+ * The whole of `path` ("-": standard input) in memory, NUL-terminated,
+ * without a UTF-8 byte-order mark.  `*text` is the caller's to free.
+ */
+frm_code frmi_read_file(const char *path, char **text, size_t *len, frm_error *err);
 
 /*
  * A reader over `text`.  Fields may be quoted ("a,b", "say ""hi"""),
@@ -23,8 +30,9 @@ typedef struct frmi_csv {
     uint64_t next_line;
     char **fields;             /* the row last returned; valid until the next call */
     size_t n_fields, cap_fields;
-    char *scratch;
-    size_t cap_scratch;
+    size_t *starts;            /* where each field begins in scratch, which may move */
+    char *scratch;             /* the row's fields, NUL-separated */
+    size_t cap_scratch, used;
 } frmi_csv;
 
 void frmi_csv_init(frmi_csv *c, const char *text, size_t len, char delimiter);
