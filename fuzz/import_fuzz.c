@@ -1,8 +1,10 @@
 /*
  * fuzz/import_fuzz.c - libFuzzer target: bytes -> one of frm import's
  * parsers -> records.  The first byte picks the format ('0' timm, '1'
- * tflite, '2' ort-perf, '3' csv; others by their value modulo 4) and
- * whether bad rows are skipped; the rest is the file.  Any input must
+ * tflite, '2' ort-perf, '3' csv, '4' aihub, '5' ncnn; others by their
+ * value modulo 6) and whether bad rows are skipped; the rest is the file.
+ * For aihub a form feed separates perf.yaml from info.yaml, and a second
+ * one info.yaml from devices_and_chipsets.yaml.  Any input must
  * give records or an error, never a crash, a leak or a hang, and every
  * record it gives must be one that frm writes (the writer reads each
  * line back).
@@ -18,8 +20,27 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const frmi_import_fn parsers[4] = {frmi_import_timm, frmi_import_tflite,
-                                          frmi_import_ort_perf, frmi_import_table};
+enum { N_PARSERS = 6, AIHUB = 4 };
+
+static const frmi_import_fn parsers[N_PARSERS] = {frmi_import_timm, frmi_import_tflite,
+                                                  frmi_import_ort_perf, frmi_import_table,
+                                                  NULL, frmi_import_ncnn};
+
+/* perf.yaml, then info.yaml and devices_and_chipsets.yaml after form feeds. */
+static frm_code import_aihub(frmi_importer *im, char *text, size_t len, frm_error *err)
+{
+    char *part[3] = {text, NULL, NULL};
+    size_t n = 1;
+    for (char *p = text; n < 3 && (p = memchr(p, '\f', len - (size_t)(p - text))); ) {
+        *p++ = '\0';
+        part[n++] = p;
+    }
+    size_t part_len[3];
+    for (size_t i = 0; i < 3; i++)
+        part_len[i] = part[i] ? strlen(part[i]) : 0;
+    return frmi_import_aihub_text(im, "qai_hub_models/models/fuzz/perf.yaml", part[0], part_len[0],
+                                  part[1], part_len[1], part[2], part_len[2], err);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -37,12 +58,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.batch = o.params = o.memory_mb = NAN;
     o.macs = 1e9;                  /* models outside the zoo become records too */
     o.device = "fuzz-device";
-    o.skip_bad = (selector / 4) % 2 == 1;
+    o.skip_bad = (selector / N_PARSERS) % 2 == 1;
     frmi_importer *im = NULL;
     frm_error err;
+    unsigned format = selector % N_PARSERS;
     if (frmi_importer_new(&o, NULL, NULL, &im, &err) == FRM_OK &&
-        parsers[selector % 4](im, "benchmark-infer-fp32-nchw-pt240-cpu-fuzz.csv", text, size - 1,
-                              &err) == FRM_OK &&
+        (format == AIHUB ? import_aihub(im, text, size - 1, &err)
+                         : parsers[format](im, "benchmark-infer-fp32-nchw-pt240-cpu-fuzz.csv", text,
+                                           size - 1, &err)) == FRM_OK &&
         frmi_importer_finish(im, &err) == FRM_OK) {
         FILE *sink = fopen("/dev/null", "w");
         if (sink) {

@@ -359,6 +359,20 @@ static void test_select_case_study(void **state)
     assert_contains(r.out, "MACs pick:");
     assert_contains(r.out, "a  124.000 ms on the target: misses the 100 ms limit");
     assert_contains(r.out, "b  47.000 ms on the target: meets the 100 ms limit");
+    assert_contains(r.out, "below the floor");
+    assert_null(strstr(r.out, "accuracy unknown"));
+    tu_run_free(&r);
+
+    /* a model whose accuracy nobody measured is not "below the floor" */
+    char *all = tu_read(ds);
+    char with_unknown[8192];
+    snprintf(with_unknown, sizeof with_unknown, "%s%s", all,
+             tu_line("ref", "rtx4090", "gpu", "e", 5, 1, 50, 5e8, NAN, NAN));
+    free(all);
+    r = tu_frm(NULL, NULL, "select", "-r", "ref", "--min-accuracy", "0.7",
+               tu_write("select-unknown.jsonl", with_unknown), NULL);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "accuracy unknown");
     tu_run_free(&r);
 
     /* errors: unknown and ambiguous configurations, a target without a reference */

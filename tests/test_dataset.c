@@ -352,7 +352,7 @@ static void conflicts_name_both_places(void **state)
     add_line(a, sizeof a, tu_line("c", "d1", "cpu", "m3", 1, 1, 1, 1, NAN, NAN));
     add_line(a, sizeof a,
              with_framework(tu_line("c", "d1", "gpu", "m4", 1, 1, 1, 1, NAN, NAN), "tflite"));
-    /* a duplicate after the conflicts: FRM_E_CONFLICT, met first, is returned */
+    /* a duplicate after the conflicts: met while reading, before they are settled */
     add_line(a, sizeof a, tu_line("c", "d1", "gpu", "m1", 2, 1, 1, 1, NAN, NAN));
     add_line(a, sizeof a, tu_line("c", "d1", "gpu", "m5", 5, 1, 1, 1, NAN, NAN));
     add_line(b, sizeof b, tu_line("c", "d3", "gpu", "m6", 1, 1, 1, 1, NAN, NAN));
@@ -363,24 +363,24 @@ static void conflicts_name_both_places(void **state)
     frm_error err;
     tu_diags d = {0};
     assert_int_equal(frm_dataset_new(&ds, FRM_DEDUPE_ERROR, &err), FRM_OK);
-    assert_int_equal(frm_dataset_load(ds, pa, tu_collect, &d, &err), FRM_E_CONFLICT);
+    assert_int_equal(frm_dataset_load(ds, pa, tu_collect, &d, &err), FRM_E_DUPLICATE);
     expect_message(err.message, "%s: 4 bad records", pa);
     assert_int_equal(d.n, 4);
+    /* the duplicate is met while reading; the disputes are settled at the end */
+    assert_contains(d.message[0], "duplicate record for model 'm1'");
     char want[FRM_ERROR_SIZE];
-    snprintf(want, sizeof want, "%s:2: configuration 'c' has device 'd2' here but 'd1' at %s:1",
-             pa, pa);
-    assert_string_equal(d.message[0], want);
-    snprintf(want, sizeof want, "%s:3: configuration 'c' has tier 'cpu' here but 'gpu' at %s:1",
-             pa, pa);
+    snprintf(want, sizeof want, "%s:2: configuration 'c' has device 'd2' here but 'd1' in 2 of "
+             "its 5 records: this record is left out", pa);
     assert_string_equal(d.message[1], want);
-    snprintf(want, sizeof want,
-             "%s:4: configuration 'c' has framework 'tflite' here but 'onnxruntime' at %s:1", pa,
-             pa);
+    snprintf(want, sizeof want, "%s:3: configuration 'c' has tier 'cpu' here but 'gpu' in 2 of "
+             "its 5 records: this record is left out", pa);
     assert_string_equal(d.message[2], want);
-    assert_contains(d.message[3], "duplicate record for model 'm1'");
+    snprintf(want, sizeof want, "%s:4: configuration 'c' has framework 'tflite' here but "
+             "'onnxruntime' in 2 of its 5 records: this record is left out", pa);
+    assert_string_equal(d.message[3], want);
 
-    snprintf(want, sizeof want, "%s:1: configuration 'c' has device 'd3' here but 'd1' at %s:1",
-             pb, pa);
+    snprintf(want, sizeof want, "%s:1: configuration 'c' has device 'd3' here but 'd1' in 2 of "
+             "its 3 records: this record is left out", pb);
     assert_int_equal(frm_dataset_load(ds, pb, tu_collect, &d, &err), FRM_E_CONFLICT);
     assert_int_equal(d.n, 5);
     assert_string_equal(d.message[4], want);
@@ -396,6 +396,51 @@ static void conflicts_name_both_places(void **state)
     assert_string_equal(c->framework, "onnxruntime");
     assert_int_equal(c->tier, FRM_TIER_GPU);
     assert_int_equal(frm_dataset_n_rejected(ds), 5);
+    frm_dataset_free(ds);
+}
+
+/*
+ * One record of a configuration says gpu, twelve say cpu: the twelve are
+ * kept and the one rejected, though it came first (it would otherwise
+ * take the configuration's baseline with it).
+ */
+static void conflicts_keep_the_majority(void **state)
+{
+    (void)state;
+    char a[16384] = "";
+    add_line(a, sizeof a, tu_line("c", "d", "gpu", "odd", 1, 1, 1, 1, NAN, NAN));
+    char name[16];
+    for (int i = 0; i < 11; i++) {
+        snprintf(name, sizeof name, "m%d", i);
+        add_line(a, sizeof a, tu_line("c", "d", "cpu", name, 2, 1, 1, 1, NAN, NAN));
+    }
+    add_line(a, sizeof a, tu_line("c", "d", "cpu", "resnet50", 4, 1, 1, 1, NAN, NAN));
+    add_line(a, sizeof a, tu_line("other", "d", "gpu", "resnet50", 4, 1, 1, 1, NAN, NAN));
+    const char *pa = tu_write("majority.jsonl", a);
+    frm_dataset *ds;
+    frm_error err;
+    tu_diags d = {0};
+    assert_int_equal(frm_dataset_new(&ds, FRM_DEDUPE_ERROR, &err), FRM_OK);
+    assert_int_equal(frm_dataset_load(ds, pa, tu_collect, &d, &err), FRM_E_CONFLICT);
+    expect_message(err.message, "%s: 1 bad record", pa);
+    assert_int_equal(d.n, 1);
+    char want[FRM_ERROR_SIZE];
+    snprintf(want, sizeof want, "%s:1: configuration 'c' has tier 'gpu' here but 'cpu' in 12 of "
+             "its 13 records: this record is left out", pa);
+    assert_string_equal(d.message[0], want);
+    assert_int_equal(frm_dataset_size(ds), 13);
+    for (size_t i = 0; i < frm_dataset_size(ds); i++)
+        assert_string_not_equal(frm_dataset_entry(ds, i)->model, "odd");
+    assert_same(find(ds, "c", "resnet50")->latency_ms, 4.0);
+    assert_same(find(ds, "other", "resnet50")->latency_ms, 4.0);
+    const frm_config *c = frm_dataset_config(ds, 0);
+    assert_string_equal(c->config_id, "c");
+    assert_int_equal(c->tier, FRM_TIER_CPU);
+    /* every kept entry is found by its key after the reshuffle */
+    for (size_t i = 0; i < frm_dataset_size(ds); i++) {
+        const frm_entry *e = frm_dataset_entry(ds, i);
+        assert_ptr_equal(find(ds, e->config_id, e->model), e);
+    }
     frm_dataset_free(ds);
 }
 
@@ -526,6 +571,7 @@ int main(void)
         cmocka_unit_test(duplicates_are_errors),
         cmocka_unit_test(dedupe_first_and_last),
         cmocka_unit_test(conflicts_name_both_places),
+        cmocka_unit_test(conflicts_keep_the_majority),
         cmocka_unit_test(missing_file),
         cmocka_unit_test(add_a_record_directly),
     };

@@ -2,6 +2,7 @@
  * tests/test_import.c - frm import: names, CSV reading, timm tables (the
  * real ones in shared/data when present), any CSV, and the command.
  */
+#include <glob.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,6 +266,53 @@ static void timm_errors(void **state)
     assert_true(tu_import_said(&r, "-cpu-y.csv:3:3: column 'infer_step_time'"));
     tu_import_free(&r);
 
+    /* a model timm could not run: no step time, no batch; reported, the rest imported */
+    const char *unrun = tu_write("benchmark-infer-fp32-nchw-pt240-cpu-z.csv",
+                                 "model,infer_samples_per_sec,infer_step_time,infer_batch_size,"
+                                 "infer_img_size,param_count,infer_gmacs,infer_macts\n"
+                                 "resnet50,30.5,32.78,1,224,25.56,4.11,11.11\n"
+                                 "huge_vit,,,,518,632.2,,\n"
+                                 "resnet18,90.1,11.1,1,224,11.69,1.82,2.48\n");
+    tu_import_init(&r);
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_TIMM, unrun, NULL), FRM_OK);
+    assert_int_equal(frmi_importer_count(r.im), 2);
+    assert_int_equal(frmi_importer_n_skipped(r.im), 1);
+    assert_true(tu_import_said(&r, "-cpu-z.csv:3:3: huge_vit: no infer_step_time and no "
+                                   "infer_batch_size"));
+    size_t count;
+    assert_int_equal(frmi_importer_n_reasons(r.im), 1);
+    assert_string_equal(frmi_importer_reason(r.im, 0, &count),
+                        "no measurement (timm could not run the model)");
+    assert_int_equal(count, 1);
+    tu_import_free(&r);
+
+    /* a row longer than the header has shifted: which value is which is lost */
+    const char *shifted = tu_write("benchmark-infer-fp32-nchw-pt240-cpu-v.csv",
+                                   "model,infer_img_size,infer_step_time,infer_batch_size,"
+                                   "param_count\nresnet50,224,30.1,1,25.6\n"
+                                   "resnet18,224,1,2,3,4\n");
+    tu_import_init(&r);
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_TIMM, shifted, NULL), FRM_E_FIELD);
+    assert_contains(r.err.message, "-cpu-v.csv:3:6: 6 fields where the header names 5");
+    tu_import_free(&r);
+    const char *twice = tu_write("benchmark-infer-fp32-nchw-pt240-cpu-u.csv",
+                                 "model,infer_img_size,infer_step_time,infer_batch_size,"
+                                 "infer_step_time\nresnet50,224,30.1,1,40\n");
+    tu_import_init(&r);
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_TIMM, twice, NULL), FRM_E_FIELD);
+    assert_contains(r.err.message, "-cpu-u.csv:1:5: column 'infer_step_time' named twice (also "
+                                   "column 3)");
+    tu_import_free(&r);
+
+    /* only one of the two missing is a malformed row */
+    const char *half = tu_write("benchmark-infer-fp32-nchw-pt240-cpu-w.csv",
+                                "model,infer_img_size,infer_step_time,infer_batch_size\n"
+                                "resnet50,224,,1\n");
+    tu_import_init(&r);
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_TIMM, half, NULL), FRM_E_FIELD);
+    assert_contains(r.err.message, "-cpu-w.csv:2:3: column 'infer_step_time'");
+    tu_import_free(&r);
+
     /* no device in the file name, and none given */
     const char *anonymous = tu_write("benchmark-infer-fp32-cpu.csv", "model,infer_img_size,infer_step_time,"
                                                  "infer_batch_size\nresnet50,224,1,1\n");
@@ -340,6 +388,81 @@ static void timm_shared_files(void **state)
     tu_import_free(&r);
 }
 
+/*
+ * An alias never merges two measurements: timm's older tables measure
+ * tv_resnet50 (torchvision's weights) beside resnet50; the name as measured
+ * wins and the other keeps its own spelling, at every input size.
+ */
+static void timm_alias_collisions(void **state)
+{
+    (void)state;
+    const char *both = tu_write("benchmark-infer-amp-nchw-pt113-cu117-old.csv",
+                                "model,infer_img_size,infer_step_time,infer_batch_size,"
+                                "param_count,infer_gmacs,infer_macts\n"
+                                "tv_resnet50,224,30.1,1,25.56,4.11,11.11\n"
+                                "resnet50,224,30.5,1,25.56,4.11,11.11\n"
+                                "resnet50,288,50.5,1,25.56,6.8,18.4\n"
+                                "tv_resnet50,288,50.1,1,25.56,6.8,18.4\n"
+                                "tv_densenet121,224,20,1,7.98,2.87,6.9\n");
+    tu_import r;
+    tu_import_init(&r);
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_TIMM, both, NULL), FRM_OK);
+    assert_int_equal(frmi_importer_count(r.im), 5);
+    assert_same(find(&r, NULL, "resnet50")->latency_ms.median, 30.5);
+    assert_same(find(&r, NULL, "tv_resnet50")->latency_ms.median, 30.1);
+    assert_same(find(&r, NULL, "resnet50@288")->latency_ms.median, 50.5);
+    assert_same(find(&r, NULL, "tv_resnet50@288")->latency_ms.median, 50.1);
+    /* alone, the alias still applies */
+    assert_same(find(&r, NULL, "densenet121")->latency_ms.median, 20);
+    assert_true(tu_import_said(&r, "old.csv:2: 'resnet50' is measured in configuration"));
+    tu_import_free(&r);
+
+    /* the same name twice, no alias involved: still an error */
+    const char *twice = tu_write("benchmark-infer-amp-nchw-pt113-cu117-twice.csv",
+                                 "model,infer_img_size,infer_step_time,infer_batch_size,"
+                                 "param_count,infer_gmacs,infer_macts\n"
+                                 "resnet50,224,30.1,1,25.56,4.11,11.11\n"
+                                 "resnet50,224,30.5,1,25.56,4.11,11.11\n");
+    tu_import_init(&r);
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_TIMM, twice, NULL), FRM_E_DUPLICATE);
+    assert_contains(r.err.message, "twice.csv:3: model 'resnet50' again in configuration");
+    tu_import_free(&r);
+}
+
+/* Every table in shared/data, whatever its release: each row a record or a reported skip. */
+static void timm_every_shared_table(void **state)
+{
+    (void)state;
+    const char *dir = getenv("FRM_SHARED_DATA");
+    char pattern[1100];
+    snprintf(pattern, sizeof pattern, "%s/timm/benchmark-infer-*.csv",
+             dir ? dir : FRM_SOURCE_DIR "/../shared/data");
+    glob_t g;
+    if (glob(pattern, 0, NULL, &g) != 0)
+        skip();
+    tu_import r;
+    tu_import_init(&r);
+    r.im = NULL;
+    frm_code rc = frmi_importer_new(&r.opts, tu_collect, &r.diags, &r.im, &r.err);
+    size_t rows = 0;
+    for (size_t i = 0; rc == FRM_OK && i < g.gl_pathc; i++) {
+        rc = frmi_import_file(r.im, FRMI_IMPORT_TIMM, g.gl_pathv[i], &r.err);
+        char *text = tu_read(g.gl_pathv[i]);
+        assert_non_null(text);
+        for (char *p = text; *p; p++)
+            rows += *p == '\n';
+        rows--;                    /* the header */
+        free(text);
+    }
+    if (rc == FRM_OK)
+        rc = frmi_importer_finish(r.im, &r.err);
+    if (rc != FRM_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(frmi_importer_count(r.im) + frmi_importer_n_skipped(r.im), rows);
+    globfree(&g);
+    tu_import_free(&r);
+}
+
 /* --- Any CSV ----------------------------------------------------------------------- */
 
 static void table_with_map_and_units(void **state)
@@ -394,10 +517,85 @@ static void table_with_map_and_units(void **state)
 
     const char *unknown = tu_write("unknown.csv", "model,latency,memory,device,tier,framework\n"
                                                   "my_net,1,2,d,cpu,f\n");
+    /* a model the zoo does not count keeps no MACs, and is counted as such */
     tu_import_init(&r);
-    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_CSV, unknown, NULL), FRM_E_FIELD);
-    assert_contains(r.err.message, "unknown.csv:2: model 'my_net' lacks MACs");
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_CSV, unknown, NULL), FRM_OK);
+    assert_int_equal(frmi_importer_count(r.im), 1);
+    assert_true(isnan(frmi_importer_record(r.im, 0)->macs));
+    assert_int_equal(frmi_importer_n_without_macs(r.im), 1);
     tu_import_free(&r);
+}
+
+/* --- MACs from elsewhere (--macs FILE) ------------------------------------------- */
+
+static void macs_tables(void **state)
+{
+    (void)state;
+    frmi_aliases *a;
+    frm_error err;
+    assert_int_equal(frmi_aliases_new(&a, &err), FRM_OK);
+
+    /* what `frm profile --format json` writes, two models, one at two sizes */
+    const char *json = tu_write("profiles.json",
+        "[{\"model\":\"my_net\",\"params\":1000,\"macs\":5e8,\"partial\":false,"
+        "\"inputs\":[{\"name\":\"x\",\"shape\":[1,3,224,224]}]},\n"
+        " {\"model\":\"my_net\",\"params\":1000,\"macs\":7e8,"
+        "\"inputs\":[{\"name\":\"x\",\"shape\":[1,3,256,256]}]},\n"
+        " {\"model\":\"mobilenet_v2\",\"macs\":3e8,"
+        "\"inputs\":[{\"name\":\"x\",\"shape\":[1,3,200,100]}]}]\n");
+    frmi_macs_table *t;
+    assert_int_equal(frmi_macs_table_load(json, a, &t, &err), FRM_OK);
+    double params;
+    assert_same(frmi_macs_lookup(t, "my_net", 224, &params), 5e8);
+    assert_same(params, 1000);
+    assert_same(frmi_macs_lookup(t, "my_net", 256, NULL), 7e8);
+    /* a count holds at its own size only */
+    assert_true(isnan(frmi_macs_lookup(t, "my_net", 300, NULL)));
+    assert_true(isnan(frmi_macs_lookup(t, "my_net", 0, NULL)));
+    /* a non-square input gives no size: the entry matches any, aliases apply */
+    assert_same(frmi_macs_lookup(t, "mobilenetv2_100", 224, &params), 3e8);
+    assert_true(isnan(params));
+    assert_true(isnan(frmi_macs_lookup(t, "nothing", 224, NULL)));
+    frmi_macs_table_free(t);
+
+    const char *partial = tu_write("partial.json", "[{\"model\":\"m\",\"macs\":5,\"partial\":true}]");
+    assert_int_equal(frmi_macs_table_load(partial, a, &t, &err), FRM_E_VALUE);
+    assert_contains(err.message, "partial.json: entry 1: the profile of 'm' is partial");
+    assert_null(t);
+
+    const char *csv = tu_write("macs.csv", "model,macs,params,resolution\n"
+                                           "my_net,5e8,1000,224\n"
+                                           "other,1200000,,\n");
+    assert_int_equal(frmi_macs_table_load(csv, a, &t, &err), FRM_OK);
+    assert_same(frmi_macs_lookup(t, "my_net", 224, NULL), 5e8);
+    assert_same(frmi_macs_lookup(t, "other", 640, &params), 1.2e6);
+    assert_true(isnan(params));
+    frmi_macs_table_free(t);
+
+    const char *bad = tu_write("bad-macs.csv", "model,macs\nmy_net,lots\n");
+    assert_int_equal(frmi_macs_table_load(bad, a, &t, &err), FRM_E_FIELD);
+    assert_contains(err.message, "bad-macs.csv:2:2: 'lots' is not a positive count");
+    const char *twice = tu_write("twice.csv", "model,macs\nmy_net,5\nmy_net,6\n");
+    assert_int_equal(frmi_macs_table_load(twice, a, &t, &err), FRM_E_DUPLICATE);
+    assert_contains(err.message, "twice.csv:3: model 'my_net' given 5 MACs before and 6 now");
+    const char *headless = tu_write("headless.csv", "name,count\nx,5\n");
+    assert_int_equal(frmi_macs_table_load(headless, a, &t, &err), FRM_E_FIELD);
+    assert_contains(err.message, "headless.csv:1: no column 'model'");
+
+    /* the join: a record of a model the zoo does not know takes the table's count */
+    assert_int_equal(frmi_macs_table_load(csv, a, &t, &err), FRM_OK);
+    const char *rows = tu_write("joined.csv", "model,latency,memory,device,tier,framework\n"
+                                              "other,1,2,d,cpu,f\n");
+    tu_import r;
+    tu_import_init(&r);
+    r.opts.macs_table = t;
+    assert_int_equal(tu_import_files(&r, FRMI_IMPORT_CSV, rows, NULL), FRM_OK);
+    const frm_record *rec = frmi_importer_record(r.im, 0);
+    assert_same(rec->macs, 1.2e6);
+    assert_contains(rec->config_json, "\"macs_source\":\"--macs FILE\"");
+    tu_import_free(&r);
+    frmi_macs_table_free(t);
+    frmi_aliases_free(a);
 }
 
 /* Rows that would give a record frm cannot read back are bad rows, named. */
@@ -458,6 +656,11 @@ static void command_writes_atomically(void **state)
     free(kept);
     tu_run_free(&r);
 
+    r = tu_frm(NULL, NULL, "import", "timm", "-", "-", NULL);
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "'-' (standard input) given twice");
+    tu_run_free(&r);
+
     r = tu_frm(NULL, NULL, "import", "timm", "-q", "-o", out, good, NULL);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");
@@ -510,7 +713,10 @@ int main(void)
         cmocka_unit_test(timm_accuracy_join),
         cmocka_unit_test(timm_errors),
         cmocka_unit_test(timm_shared_files),
+        cmocka_unit_test(timm_alias_collisions),
+        cmocka_unit_test(timm_every_shared_table),
         cmocka_unit_test(table_with_map_and_units),
+        cmocka_unit_test(macs_tables),
         cmocka_unit_test(rows_checked_before_writing),
         cmocka_unit_test(command_writes_atomically),
     };

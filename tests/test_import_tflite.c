@@ -766,6 +766,12 @@ static void truncated_logs(void **state)
     import_bad("cut-header.log",
                cut_after(text, sizeof text, newer_log, "p95=130000\n\nINFO: Running benchmark"),
                FRM_E_FIELD, "cut-header.log:17: ", "the timed run's are missing");
+    /* the tool crashed: the shell's words name the cause and its line, not an earlier one */
+    char crashed[8192];
+    snprintf(crashed, sizeof crashed, "%sSegmentation fault (core dumped)\n",
+             cut_after(text, sizeof text, newer_log, "exceeding 150 seconds.\n"));
+    import_bad("crashed.log", crashed, FRM_E_FIELD, "crashed.log:17: ",
+               "the benchmark failed: Segmentation fault (core dumped)");
     /* right after "avg=": column 67 is where the number should be */
     import_bad("cut-avg.log", cut_after(text, sizeof text, newer_log, "max=125300 avg="),
                FRM_E_SYNTAX, "cut-avg.log:20:67: ", "'avg=' wants a number of microseconds");

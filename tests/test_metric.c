@@ -263,12 +263,53 @@ static void unusable_components(void **state)
     assert_close(row(&s, "v", "fine")->frm, 0.25, 1e-14);
     scored_free(&s);
 
-    /* --ops flops on records without flops: every row lacks it, the baseline first */
+    /* --ops flops on records without flops: absent, not wrong; the baseline's takes all three */
     frm_score_options o = FRM_SCORE_OPTIONS_INIT;
     o.ops = FRM_OPS_FLOPS;
     score_text(&s, "noflops.jsonl", three_models("f", "resnet50"), o);
-    assert_int_equal(s.rc, FRM_E_VALUE);
+    assert_int_equal(s.rc, FRM_OK);
     assert_string_equal(s.diags.message[0], "configuration 'f', baseline 'resnet50': flops is missing");
+    assert_int_equal(s.sc->n_rows, 0);
+    assert_int_equal(s.sc->n_absent, 3);
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(s.sc->absent[i].field, "flops");
+        assert_true(s.sc->absent[i].baseline);
+    }
+    scored_free(&s);
+}
+
+/*
+ * Sources that measure no memory (ncnn) or publish no MACs (AI Hub): their
+ * records are listed as absent, the rest is scored, and nothing fails.
+ */
+static void absent_components_listed(void **state)
+{
+    (void)state;
+    char text[8192] = "";
+    strcat(text, tu_line("phone", "p", "edge", "resnet50", 8, 1, 16, 4, NAN, NAN));
+    strcat(text, tu_line("phone", "p", "edge", "no-macs", 2, 1, 2, NAN, NAN, NAN));
+    strcat(text, tu_line("phone", "p", "edge", "fine", 2, 1, 2, 2, NAN, NAN));
+    strcat(text, tu_line("board", "b", "edge", "resnet50", 8, 1, NAN, 4, NAN, NAN));
+    strcat(text, tu_line("board", "b", "edge", "fine", 2, 1, NAN, 2, NAN, NAN));
+    scored s;
+    score_text(&s, "absent.jsonl", text, (frm_score_options)FRM_SCORE_OPTIONS_INIT);
+    assert_int_equal(s.rc, FRM_OK);
+    assert_int_equal(s.sc->n_groups, 1);
+    assert_int_equal(s.sc->n_rows, 2);
+    /* fine on phone: (2/4 * 2/8 * 2/16)^(1/3) = (1/64)^(1/3) */
+    assert_close(row(&s, "phone", "fine")->frm, 0.25, 1e-14);
+    assert_int_equal(s.sc->n_absent, 3);
+    assert_string_equal(s.sc->absent[0].entry->model, "no-macs");
+    assert_string_equal(s.sc->absent[0].field, "macs");
+    assert_false(s.sc->absent[0].baseline);
+    for (size_t i = 1; i < 3; i++) {
+        assert_string_equal(s.sc->absent[i].entry->config_id, "board");
+        assert_string_equal(s.sc->absent[i].field, "memory_mb.peak");
+        assert_true(s.sc->absent[i].baseline);
+    }
+    assert_string_equal(s.diags.message[0], "configuration 'phone', model 'no-macs': macs is missing");
+    assert_string_equal(s.diags.message[1],
+                        "configuration 'board', baseline 'resnet50': memory_mb.peak is missing");
     scored_free(&s);
 }
 
@@ -328,6 +369,7 @@ int main(void)
         cmocka_unit_test(log_space_survives_extreme_ratios),
         cmocka_unit_test(missing_baseline_names_configuration),
         cmocka_unit_test(unusable_components),
+        cmocka_unit_test(absent_components_listed),
         cmocka_unit_test(variants_need_their_fields),
         cmocka_unit_test(metric_names),
     };

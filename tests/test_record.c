@@ -55,6 +55,7 @@ static void assert_records_equal(const frm_record *a, const frm_record *b)
     assert_same(a->latency_ms.first_run, b->latency_ms.first_run);
     assert_same(a->latency_ms.init_ms, b->latency_ms.init_ms);
     assert_same(a->memory_mb.peak, b->memory_mb.peak);
+    assert_same(a->memory_mb.peak_lower, b->memory_mb.peak_lower);
     assert_same(a->memory_mb.rss_peak_delta, b->memory_mb.rss_peak_delta);
     assert_same(a->memory_mb.rss_after_load, b->memory_mb.rss_after_load);
     assert_same(a->memory_mb.weights, b->memory_mb.weights);
@@ -219,7 +220,7 @@ static void init_sets_every_member(void **state)
                       &want.latency_ms.p95, &want.latency_ms.p99, &want.latency_ms.n,
                       &want.latency_ms.warmup, &want.latency_ms.ci95_lo,
                       &want.latency_ms.ci95_hi, &want.latency_ms.first_run,
-                      &want.latency_ms.init_ms, &want.memory_mb.peak,
+                      &want.latency_ms.init_ms, &want.memory_mb.peak, &want.memory_mb.peak_lower,
                       &want.memory_mb.rss_peak_delta, &want.memory_mb.rss_after_load,
                       &want.memory_mb.weights, &want.memory_mb.activations_peak,
                       &want.energy_mj, &want.macs, &want.flops, &want.params,
@@ -309,6 +310,46 @@ static void absent_numbers(void **state)
     /* everything else as written */
     w.latency_ms.ci95_lo = NAN;
     assert_records_equal(back, &w);
+    frm_reader_close(r);
+}
+
+/* Sources that measure neither (ncnn's tables): an "ok" record without macs or memory_mb. */
+static void latency_only_round_trip(void **state)
+{
+    (void)state;
+    frm_record w;
+    full_record(&w);
+    w.macs = NAN;
+    w.memory_mb = (frm_memory){NAN, NAN, NAN, NAN, NAN, NAN, NULL};
+    const char *path = empty_file("latency-only.jsonl");
+    frm_error err;
+    assert_int_equal(append(path, &w, &err), FRM_OK);
+    char *text = tu_read(path);
+    assert_non_null(text);
+    assert_null(strstr(text, "\"macs\""));
+    assert_null(strstr(text, "memory_mb"));
+    free(text);
+
+    frm_reader *r;
+    assert_int_equal(frm_reader_open(&r, path, &err), FRM_OK);
+    const frm_record *back;
+    assert_int_equal(frm_reader_next(r, &back, &err), FRM_OK);
+    assert_non_null(back);
+    assert_true(back->ok);
+    assert_true(isnan(back->macs));
+    assert_true(isnan(back->memory_mb.peak));
+    assert_records_equal(back, &w);
+    frm_reader_close(r);
+
+    /* a range's lower bound survives the trip */
+    full_record(&w);
+    w.memory_mb.peak_lower = 0.5;
+    path = empty_file("peak-range.jsonl");
+    assert_int_equal(append(path, &w, &err), FRM_OK);
+    assert_int_equal(frm_reader_open(&r, path, &err), FRM_OK);
+    assert_int_equal(frm_reader_next(r, &back, &err), FRM_OK);
+    assert_non_null(back);
+    assert_true(back->memory_mb.peak_lower == 0.5);
     frm_reader_close(r);
 }
 
@@ -435,7 +476,7 @@ static void writer_refuses_unreadable_records(void **state)
 
     full_record(&w);
     w.device = "";
-    expect_refused(&w, "field 'device': expected a non-empty string, found a string");
+    expect_refused(&w, "field 'device': expected a non-empty string, found an empty one");
 
     /* an error record must say what went wrong */
     frm_record_init(&w);
@@ -849,8 +890,11 @@ static void bad_lines(void **state)
                     "field 'macs': expected a number, found a string");
     expect_bad_line(REC(S1, "ok", "cpu", ",\"latency_ms\":5" MEM MACS), FRM_E_FIELD,
                     "field 'latency_ms': expected an object, found a number");
-    expect_bad_line(REC(S1, "ok", "cpu", LAT MACS), FRM_E_FIELD,
-                    "field 'memory_mb' is missing (expected an object)");
+    /* memory_mb may be absent, but an object that is there gives its peak */
+    expect_bad_line(REC(S1, "ok", "cpu", LAT ",\"memory_mb\":{\"source\":\"measured\"}" MACS),
+                    FRM_E_FIELD, "field 'memory_mb.peak' is missing (expected a number)");
+    expect_bad_line(REC(S1, "ok", "cpu", LAT ",\"memory_mb\":{\"peak\":3,\"peak_lower\":4}"),
+                    FRM_E_FIELD, "field 'memory_mb.peak_lower': 4 is above the peak 3 it bounds");
     expect_bad_line(REC(S1, "ok", "cpu", ",\"latency_ms\":{\"median\":2,\"ci95_median\":[1]}"
                                          MEM MACS),
                     FRM_E_FIELD, "field 'latency_ms.ci95_median': expected [lo, hi], two numbers");
@@ -912,6 +956,7 @@ int main(void)
         cmocka_unit_test(init_sets_every_member),
         cmocka_unit_test(full_record_round_trip),
         cmocka_unit_test(absent_numbers),
+        cmocka_unit_test(latency_only_round_trip),
         cmocka_unit_test(error_record_round_trip),
         cmocka_unit_test(writer_refuses_unreadable_records),
         cmocka_unit_test(writer_refuses_invalid_utf8),

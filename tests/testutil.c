@@ -231,9 +231,12 @@ const char *tu_line(const char *config_id, const char *device, const char *tier,
     snprintf(buf, sizeof buf,
              "{\"schema\":\"frm.record/1\",\"status\":\"ok\",\"model\":\"%s\",\"device\":\"%s\","
              "\"tier\":\"%s\",\"framework\":\"onnxruntime\",\"config\":{\"batch\":%.17g},"
-             "\"config_id\":\"%s\",\"latency_ms\":{\"median\":%.17g},"
-             "\"memory_mb\":{\"peak\":%.17g}",
-             model, device, tier, batch, config_id, latency_ms, memory_mb);
+             "\"config_id\":\"%s\",\"latency_ms\":{\"median\":%.17g}",
+             model, device, tier, batch, config_id, latency_ms);
+    /* NaN leaves memory out, as a source that measures none does */
+    if (!isnan(memory_mb))
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), ",\"memory_mb\":{\"peak\":%.17g}",
+                 memory_mb);
     put_number(buf, sizeof buf, "macs", macs);
     put_number(buf, sizeof buf, "energy_mj", energy_mj);
     put_number(buf, sizeof buf, "accuracy_top1", accuracy);

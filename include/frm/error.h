@@ -31,6 +31,8 @@ typedef enum frm_code {
     FRM_E_RUNTIME = 10,   /* an inference runtime reported an error */
     FRM_E_MODEL = 11,     /* a model file is malformed or cannot be analysed */
     FRM_E_INTERRUPTED = 12, /* the caller asked the work to stop (a signal) */
+    FRM_E_SKIPPED = 13,   /* an input entry left out by rule: not a measurement */
+    FRM_E_ABSENT = 14,    /* a record lacks a component its source does not measure */
     FRM_CODE_LAST         /* not a code: one past the last one */
 } frm_code;
 

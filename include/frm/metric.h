@@ -78,12 +78,25 @@ typedef struct frm_score_group {
     size_t first, count;       /* rows[first .. first+count), sorted by rank */
 } frm_score_group;
 
+/*
+ * A record left out because it lacks a component that its source does not
+ * measure (ncnn's tables give no memory, AI Hub no MACs): not an error,
+ * but never silent either.
+ */
+typedef struct frm_score_absent {
+    const frm_entry *entry;    /* borrowed from the dataset */
+    const char *field;         /* static: "macs", "flops" or "memory_mb.peak" */
+    bool baseline;             /* the configuration's baseline lacks it, so all of it is out */
+} frm_score_absent;
+
 typedef struct frm_scores {
     frm_metric metric;
     frm_score_row *rows;
     size_t n_rows;
     frm_score_group *groups;   /* in order of first appearance in the dataset */
     size_t n_groups;
+    frm_score_absent *absent;  /* in dataset order of configurations */
+    size_t n_absent;
 } frm_scores;
 
 /*
@@ -92,7 +105,9 @@ typedef struct frm_scores {
  * model with an unusable component is left out of its configuration.  Each
  * omission is passed to opts->diag, and the call then returns FRM_E_BASELINE
  * or FRM_E_VALUE (the first met) while `*out` still holds everything that
- * could be scored.  `*out` is owned by the caller (frm_scores_free) and
+ * could be scored.  A record that lacks macs, flops or memory_mb (absent,
+ * not invalid) is no failure: it is listed in `absent` (and passed to
+ * opts->diag with code FRM_E_ABSENT) and the call can still return FRM_OK.  `*out` is owned by the caller (frm_scores_free) and
  * borrows from `ds`, which must outlive it.
  */
 frm_code frm_score_dataset(const frm_dataset *ds, const frm_score_options *opts,

@@ -53,6 +53,7 @@ typedef struct frm_latency {
 
 typedef struct frm_memory {
     double peak;               /* what FRM uses */
+    double peak_lower;         /* a source that reports a range: its lower bound (peak is the upper) */
     double rss_peak_delta, rss_after_load, weights, activations_peak;
     const char *source;        /* "measured" | "estimated:<how>" | NULL */
 } frm_memory;
@@ -93,8 +94,10 @@ void frm_record_init(frm_record *rec);
 /*
  * Appends `rec` to `out` as one complete line of JSON and flushes it.  The
  * line is built in memory first and written with a single call, so a
- * reader never sees half a record.  NaN numbers are left out (energy_mj and
- * accuracy_top1 are written as null).  Borrows everything.
+ * reader never sees half a record; on a regular file a write that fails
+ * part way (a full disk) is cut back off, so the file still ends with a
+ * complete record.  NaN numbers are left out (energy_mj and accuracy_top1
+ * are written as null).  Borrows everything.
  */
 frm_code frm_record_append(FILE *out, const frm_record *rec, frm_error *err);
 
@@ -174,7 +177,11 @@ frm_code frm_dataset_new(frm_dataset **out, frm_dedupe dedupe, frm_error *err);
  * passed to `diag` (may be NULL) and counted, and the call then returns
  * FRM_E_FIELD, FRM_E_SYNTAX, FRM_E_DUPLICATE or FRM_E_CONFLICT (the first
  * kind met) with a summary in `err`.  FRM_E_IO means the file could not be
- * opened or read.  "error" records are counted, not kept.
+ * opened or read.  "error" records are counted, not kept.  Records of one
+ * config_id that disagree on device, framework or tier are settled at the
+ * end of the call: the side most of the configuration's records take (the
+ * first seen on a tie) is kept, the others are rejected as FRM_E_CONFLICT,
+ * so one odd record costs itself, not its configuration.
  */
 frm_code frm_dataset_load(frm_dataset *ds, const char *path,
                           frm_diag_fn diag, void *ctx, frm_error *err);

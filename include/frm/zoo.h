@@ -50,6 +50,21 @@ typedef struct frm_zoo_options {
  */
 frm_code frm_zoo_write(const char *name, const char *path, const frm_zoo_options *opt, frm_error *err);
 
+/* A zoo model's static counts at one input size, batch 1 (as `frm profile` reports them). */
+typedef struct frm_zoo_counts {
+    uint64_t macs, flops, params, weights_bytes, activations_peak_bytes;
+    int resolution;                 /* the input size counted */
+} frm_zoo_counts;
+
+/*
+ * The counts of model `name` at input size `resolution` (0: its own),
+ * computed without writing a file: e.g. inception_v3 at 224 has
+ * 2,837,921,120 MACs where its own 299 has 5,713,216,096.  FRM_E_ARGUMENT
+ * for an unknown name or a size the architecture cannot take,
+ * FRM_E_NOMEM.  Fills `*out`; owns nothing.
+ */
+frm_code frm_zoo_counts_at(const char *name, int resolution, frm_zoo_counts *out, frm_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -91,6 +91,8 @@ typedef struct frmi_table {
     bool has_frm_e;                    /* some cell of v[FRMI_FRM_E] is a number */
     frmi_skipped *skipped;
     size_t n_skipped;
+    frm_score_absent *absent;          /* records lacking macs or memory, left out; owned */
+    size_t n_absent;
     size_t n_dataset_configs, n_dataset_models;
 } frmi_table;
 

@@ -47,6 +47,7 @@ void frmi_table_free(frmi_table *t)
     for (int k = 0; k < FRMI_N_VALUES; k++)
         free(t->v[k]);
     free(t->skipped);
+    free(t->absent);
     free(t);
 }
 
@@ -308,6 +309,9 @@ frm_code frmi_table_build(const frm_dataset *ds, const frmi_analysis_options *o,
             }
         }
     }
+    t->absent = sc->absent;
+    t->n_absent = sc->n_absent;
+    sc->absent = NULL;
     frm_scores_free(sc);
     sc = NULL;
     if (o->metric != FRM_METRIC_FRM_E)

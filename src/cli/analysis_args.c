@@ -133,6 +133,9 @@ int cli_analysis_option(const char *command, int c, const char *arg, cli_analysi
         else
             return cli_usage_error(command, "unknown --dedupe '%s' (use first or last)", arg);
         return CLI_OK;
+    case CLI_OPT_VERBOSE:
+        a->verbose = true;
+        return CLI_OK;
     case CLI_OPT_SKIP_BAD:
         a->skip_bad = true;
         return CLI_OK;

@@ -17,6 +17,7 @@ enum {
     CLI_OPT_TIER_OF,
     CLI_OPT_DEDUPE,
     CLI_OPT_SKIP_BAD,
+    CLI_OPT_VERBOSE,
     CLI_OPT_FIRST_OWN        /* a command's own codes start here */
 };
 
@@ -34,6 +35,7 @@ enum {
     {"tier-of", required_argument, NULL, CLI_OPT_TIER_OF},          \
     {"dedupe", required_argument, NULL, CLI_OPT_DEDUPE},            \
     {"skip-bad", no_argument, NULL, CLI_OPT_SKIP_BAD},              \
+    {"verbose", no_argument, NULL, CLI_OPT_VERBOSE},                \
     {"format", required_argument, NULL, 'f'}
 
 #define CLI_ANALYSIS_SHORT_OPTIONS "b:m:f:"
@@ -54,12 +56,14 @@ enum {
     "      --dedupe WHICH      keep the first or last of several records for one\n"  \
     "                          (config_id, model); without it they are an error\n"   \
     "      --skip-bad          warn about bad records and go on without them\n"      \
+    "      --verbose           list every record left out for lacking MACs or\n"    \
+    "                          memory (their source measures none)\n"              \
     "  -f, --format FMT        text (default) or json\n"
 
 typedef struct cli_analysis_args {
     frmi_analysis_options opts;
     frm_dedupe dedupe;
-    bool skip_bad;
+    bool skip_bad, verbose;
     cli_format format;
     frmi_tier_override *tiers;
     size_t n_tiers;

@@ -127,6 +127,7 @@ int cmd_analyze(int argc, char **argv)
     if (ds && frmi_analysis_run(ds, &a.opts, &an, &err) != FRM_OK)
         cli_error("%s", err.message);
     if (an) {
+        cli_report_absent(an->table->absent, an->table->n_absent, a.verbose);
         if (an->table->n_skipped)
             cli_warning("%zu configuration%s left out (no usable baseline '%s'); the report "
                         "names them", an->table->n_skipped,

@@ -14,6 +14,7 @@
 #include "bench/probe.h"
 #include "bench/worker.h"
 #include "cli/cli.h"
+#include "util/output.h"
 
 const char bench_usage[] =
     "usage: frm bench [options] MODEL.onnx...\n"
@@ -320,8 +321,8 @@ int cmd_bench(int argc, char **argv)
     }
     a.plan.accuracy = acc;
     FILE *out = stdout;
-    if (a.output && !(out = fopen(a.output, "a"))) {
-        cli_error("cannot open '%s' for appending: %s", a.output, strerror(errno));
+    if (a.output && frmi_output_append(a.output, &out, &err) != FRM_OK) {
+        cli_error("%s", err.message);
         frm_accuracy_free(acc);
         return CLI_FAILURE;
     }

@@ -44,6 +44,21 @@ extern const char zoo_usage[];
 void cli_error(const char *fmt, ...) FRMI_PRINTF(1, 2);
 void cli_warning(const char *fmt, ...) FRMI_PRINTF(1, 2);
 
+/*
+ * The records scoring left out because they lack a component their source
+ * does not measure, as one note on stderr: a line per configuration (the
+ * first few unless `all`), naming its models or saying the whole
+ * configuration is out.  Nothing when n is 0.
+ */
+void cli_report_absent(const frm_score_absent *absent, size_t n, bool all);
+
+/*
+ * From here on SIGINT, SIGTERM and SIGHUP remove the output temporaries
+ * still open (util/output.h) before the process ends by that signal as it
+ * would have.  Idempotent.
+ */
+void cli_remove_temporaries_on_signals(void);
+
 /* Reports a command-line mistake of `command` and returns CLI_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...) FRMI_PRINTF(2, 3);
 

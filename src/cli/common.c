@@ -3,11 +3,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/output.h"
 
 static void vmessage(const char *kind, const char *fmt, va_list ap)
 {
@@ -30,6 +32,65 @@ void cli_warning(const char *fmt, ...)
     va_start(ap, fmt);
     vmessage("warning: ", fmt, ap);
     va_end(ap);
+}
+
+static void remove_and_die(int sig)
+{
+    frmi_output_remove_temporaries();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void cli_remove_temporaries_on_signals(void)
+{
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction sa, old;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = remove_and_die;
+        sigemptyset(&sa.sa_mask);
+        /* a signal the caller chose to ignore stays ignored */
+        if (sigaction(signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(signals[i], &sa, NULL);
+    }
+}
+
+/* Configurations shown when the whole list is not asked for. */
+#define ABSENT_LINES 12
+
+void cli_report_absent(const frm_score_absent *absent, size_t n, bool all)
+{
+    if (n == 0)
+        return;
+    size_t n_configs = 0;
+    for (size_t i = 0; i < n; i++)
+        n_configs += i == 0 || absent[i].entry->config_index != absent[i - 1].entry->config_index;
+    fprintf(stderr, "frm: note: %zu record%s in %zu configuration%s left out of the metric: they "
+            "lack a component their source does not measure\n", n, n == 1 ? "" : "s", n_configs,
+            n_configs == 1 ? "" : "s");
+    size_t shown = 0;
+    for (size_t i = 0; i < n;) {
+        size_t end = i + 1;
+        while (end < n && absent[end].entry->config_index == absent[i].entry->config_index)
+            end++;
+        if (!all && shown == ABSENT_LINES) {
+            fprintf(stderr, "frm:   ... and %zu more configuration%s (--verbose lists all)\n",
+                    n_configs - shown, n_configs - shown == 1 ? "" : "s");
+            return;
+        }
+        if (absent[i].baseline) {
+            fprintf(stderr, "frm:   %s: all %zu record%s (its baseline has no %s)\n",
+                    absent[i].entry->config_id, end - i, end - i == 1 ? "" : "s", absent[i].field);
+        } else {
+            fprintf(stderr, "frm:   %s:", absent[i].entry->config_id);
+            for (size_t k = i; k < end; k++)
+                fprintf(stderr, "%s %s (no %s)", k > i ? "," : "", absent[k].entry->model,
+                        absent[k].field);
+            fputc('\n', stderr);
+        }
+        shown++;
+        i = end;
+    }
 }
 
 int cli_usage_error(const char *command, const char *fmt, ...)

@@ -40,22 +40,28 @@ const char score_usage[] =
     "                          (config_id, model); without it they are an error\n"
     "      --skip-bad          report bad records and unscorable models on stderr,\n"
     "                          then score the rest (exit 0)\n"
+    "      --verbose           list every record left out for lacking MACs or\n"
+    "                          memory (sources that measure none), not the first few\n"
     "  -h, --help              show this help\n"
     "\n"
     "Any bad record, missing baseline or unusable value is reported with its\n"
     "file:line, configuration or model; without --skip-bad nothing is written to\n"
-    "standard output and the exit status is 1.\n";
+    "standard output and the exit status is 1.  Records that lack macs or\n"
+    "memory_mb (their source measures none) are no error: they are left out and\n"
+    "listed in one note, and the rest is scored.\n";
 
 typedef struct score_args {
     frm_score_options opts;
     cli_format format;
     frm_dedupe dedupe;
-    bool skip_bad;
+    bool skip_bad, verbose;
 } score_args;
 
 static void on_problem(void *ctx, const frm_error *e)
 {
     const score_args *a = ctx;
+    if (e->code == FRM_E_ABSENT)
+        return;                    /* summarised once scoring is done */
     const char *hint = e->code == FRM_E_DUPLICATE ? "; --dedupe first|last keeps one" : "";
     if (a->skip_bad)
         cli_warning("%s%s", e->message, hint);
@@ -212,7 +218,7 @@ static void print_csv(const frm_scores *sc)
 /* CLI_OK to go on, -1 when --help was printed, CLI_USAGE after a mistake. */
 static int parse_args(int argc, char **argv, score_args *a)
 {
-    enum { OPT_FRM_Q = 256, OPT_OPS, OPT_DEDUPE, OPT_SKIP_BAD };
+    enum { OPT_FRM_Q = 256, OPT_OPS, OPT_DEDUPE, OPT_SKIP_BAD, OPT_VERBOSE };
     static const struct option options[] = {
         {"baseline", required_argument, NULL, 'b'},
         {"metric", required_argument, NULL, 'm'},
@@ -221,6 +227,7 @@ static int parse_args(int argc, char **argv, score_args *a)
         {"format", required_argument, NULL, 'f'},
         {"dedupe", required_argument, NULL, OPT_DEDUPE},
         {"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
+        {"verbose", no_argument, NULL, OPT_VERBOSE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -274,6 +281,9 @@ static int parse_args(int argc, char **argv, score_args *a)
                 a->dedupe = FRM_DEDUPE_LAST;
             else
                 return cli_usage_error("score", "unknown --dedupe '%s' (use first or last)", optarg);
+            break;
+        case OPT_VERBOSE:
+            a->verbose = true;
             break;
         case OPT_SKIP_BAD:
             a->skip_bad = true;
@@ -340,6 +350,8 @@ int cmd_score(int argc, char **argv)
         status = CLI_FAILURE;
     } else {
         frm_code rc = frm_score_dataset(ds, &a.opts, &sc, &err);
+        if (sc)
+            cli_report_absent(sc->absent, sc->n_absent, a.verbose);
         if (rc == FRM_E_NOMEM) {
             cli_error("%s", err.message);
             status = CLI_FAILURE;

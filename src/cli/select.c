@@ -123,6 +123,7 @@ int cmd_select(int argc, char **argv)
     if (ds && frmi_select_run(ds, &a.opts, &so, &sel, &err) != FRM_OK)
         cli_error("%s", err.message);
     if (sel) {
+        cli_report_absent(sel->table->absent, sel->table->n_absent, a.verbose);
         frmi_buf out;
         frmi_buf_init(&out);
         if (a.format == CLI_FORMAT_JSON)

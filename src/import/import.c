@@ -14,14 +14,18 @@
 #include "util/csv.h"
 #include "util/pool.h"
 
+/* A format reads either one file's text (fn) or a tree it walks itself (path_fn). */
 static const struct {
     const char *name;
     frmi_import_fn fn;
+    frmi_import_path_fn path_fn;
 } formats[FRMI_IMPORT_N_FORMATS] = {
-    [FRMI_IMPORT_TIMM] = {"timm", frmi_import_timm},
-    [FRMI_IMPORT_TFLITE] = {"tflite", frmi_import_tflite},
-    [FRMI_IMPORT_ORT_PERF] = {"ort-perf", frmi_import_ort_perf},
-    [FRMI_IMPORT_CSV] = {"csv", frmi_import_table},
+    [FRMI_IMPORT_TIMM] = {"timm", frmi_import_timm, NULL},
+    [FRMI_IMPORT_TFLITE] = {"tflite", frmi_import_tflite, NULL},
+    [FRMI_IMPORT_ORT_PERF] = {"ort-perf", frmi_import_ort_perf, NULL},
+    [FRMI_IMPORT_CSV] = {"csv", frmi_import_table, NULL},
+    [FRMI_IMPORT_AIHUB] = {"aihub", NULL, frmi_import_aihub},
+    [FRMI_IMPORT_NCNN] = {"ncnn", frmi_import_ncnn, NULL},
 };
 
 const char *frmi_import_format_name(frmi_import_format f)
@@ -99,9 +103,22 @@ struct frmi_importer {
     struct origin {
         const char *path;          /* interned */
         uint64_t line;
+        const char *aliased_from;  /* interned: the source's name when an alias renamed it */
     } *origins;                    /* where each record came from */
     size_t n_records, cap_records;
-    size_t n_skipped;
+    size_t n_skipped, n_entries;
+    struct reason {
+        const char *text;          /* interned */
+        size_t count;
+    } *reasons;
+    size_t n_reasons, cap_reasons;
+    struct counted {
+        const frm_zoo_info *zoo;
+        int resolution;
+        double macs, params;       /* NaN when rc is not FRM_OK */
+        frm_code rc;
+    } *counted;                    /* the zoo's counts at other sizes, computed once */
+    size_t n_counted, cap_counted;
     frmi_import_state state;
 };
 
@@ -126,6 +143,8 @@ void frmi_importer_free(frmi_importer *im)
     if (im->state.release)
         im->state.release(im->state.data);
     frmi_pool_release(&im->strings);
+    free(im->reasons);
+    free(im->counted);
     free(im->records);
     free(im->origins);
     free(im);
@@ -137,9 +156,34 @@ frmi_import_state *frmi_importer_state(frmi_importer *im)
 }
 
 /*
+ * The name record i had before an alias renamed it, with whatever the
+ * format appended to the canonical name since ("@288" for timm's other
+ * input sizes); NULL when memory ran out.
+ */
+static const char *unaliased_name(frmi_importer *im, size_t i)
+{
+    const frm_record *r = &im->records[i];
+    const char *at = strchr(r->model, '@');
+    char name[512];
+    snprintf(name, sizeof name, "%s%s", im->origins[i].aliased_from, at ? at : "");
+    return frmi_importer_keep(im, name);
+}
+
+static uint64_t record_key(frmi_importer *im, size_t i)
+{
+    const frm_record *r = &im->records[i];
+    uint32_t cid = frmi_pool_find(&im->strings, r->config_id);
+    uint32_t mid = frmi_pool_find(&im->strings, r->model);
+    return ((uint64_t)cid + 1) << 32 | mid;
+}
+
+/*
  * Two records for one (config_id, model) would make the output unreadable
- * as a dataset: an alias that maps two names onto one, or a table that
- * repeats a row.  The first is kept.
+ * as a dataset.  When an alias made them one (timm's older tables measure
+ * tv_resnet50 beside resnet50: two weights, one architecture), the name as
+ * measured wins and the aliased record keeps its own spelling, with a
+ * notice; otherwise (a table that repeats a row) it is an error and the
+ * first is kept.
  */
 static frm_code check_duplicates(frmi_importer *im, frm_error *err)
 {
@@ -149,23 +193,51 @@ static frm_code check_duplicates(frmi_importer *im, frm_error *err)
     frm_code rc = keep ? FRM_OK : frmi_nomem(err);
     size_t n_dropped = 0;
     for (size_t i = 0; rc == FRM_OK && i < im->n_records; i++) {
-        const frm_record *r = &im->records[i];
-        uint32_t cid = frmi_pool_find(&im->strings, r->config_id);
-        uint32_t mid = frmi_pool_find(&im->strings, r->model);
-        uint64_t key = ((uint64_t)cid + 1) << 32 | mid;
         keep[i] = true;
+        uint64_t key = record_key(im, i);
         const uint64_t *first = frmi_map_get(&seen, key);
         if (!first) {
             rc = frmi_map_put(&seen, key, i) == FRM_OK ? FRM_OK : frmi_nomem(err);
             continue;
         }
-        const struct origin *o = &im->origins[*first], *here = &im->origins[i];
-        keep[i] = false;
+        size_t earlier = (size_t)*first, dup = i, original = earlier;
+        /* the aliased one of the two gives way; the later one when both are */
+        size_t renamed = im->origins[i].aliased_from ? i
+                         : im->origins[earlier].aliased_from ? earlier : SIZE_MAX;
+        if (renamed != SIZE_MAX) {
+            frm_record *r = &im->records[renamed];
+            const char *canonical = r->model, *own = unaliased_name(im, renamed);
+            if (!own) {
+                rc = frmi_nomem(err);
+                break;
+            }
+            r->model = own;
+            im->origins[renamed].aliased_from = NULL;
+            frmi_import_notice(im, "%s:%llu: '%s' is measured in configuration '%s' under that "
+                               "name too; this record keeps its own, '%s'",
+                               im->origins[renamed].path,
+                               (unsigned long long)im->origins[renamed].line, canonical,
+                               r->config_id, own);
+            if (renamed == earlier && frmi_map_put(&seen, key, i) != FRM_OK) {
+                rc = frmi_nomem(err);
+                break;
+            }
+            uint64_t own_key = record_key(im, renamed);
+            const uint64_t *other = frmi_map_get(&seen, own_key);
+            if (!other) {
+                rc = frmi_map_put(&seen, own_key, renamed) == FRM_OK ? FRM_OK : frmi_nomem(err);
+                continue;
+            }
+            dup = renamed;         /* its own spelling is taken too: a true repeat */
+            original = (size_t)*other;
+        }
+        const struct origin *o = &im->origins[original], *here = &im->origins[dup];
+        keep[dup] = false;
         n_dropped++;
         rc = frmi_import_bad(im, err, FRM_E_DUPLICATE, here->path, here->line, 0,
                              "model '%s' again in configuration '%s' (first at %s:%llu); two "
-                             "names that mean one model? see --aliases", r->model, r->config_id,
-                             o->path, (unsigned long long)o->line);
+                             "names that mean one model? see --aliases", im->records[dup].model,
+                             im->records[dup].config_id, o->path, (unsigned long long)o->line);
     }
     if (rc == FRM_OK && n_dropped)
         frmi_importer_compact(im, keep);
@@ -224,6 +296,36 @@ size_t frmi_importer_n_skipped(const frmi_importer *im)
     return im->n_skipped;
 }
 
+size_t frmi_importer_n_reasons(const frmi_importer *im)
+{
+    return im->n_reasons;
+}
+
+const char *frmi_importer_reason(const frmi_importer *im, size_t i, size_t *count)
+{
+    if (count)
+        *count = im->reasons[i].count;
+    return im->reasons[i].text;
+}
+
+size_t frmi_importer_n_entries(const frmi_importer *im)
+{
+    return im->n_entries;
+}
+
+size_t frmi_importer_n_without_macs(const frmi_importer *im)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < im->n_records; i++)
+        n += isnan(im->records[i].macs);
+    return n;
+}
+
+void frmi_import_entry(frmi_importer *im)
+{
+    im->n_entries++;
+}
+
 const frmi_import_options *frmi_importer_options(const frmi_importer *im)
 {
     return im->opts;
@@ -234,13 +336,19 @@ frm_code frmi_import_file(frmi_importer *im, frmi_import_format format, const ch
 {
     if ((unsigned)format >= FRMI_IMPORT_N_FORMATS)
         return frmi_fail(err, FRM_E_ARGUMENT, "unknown import format %d", (int)format);
+    im->format = format;
+    size_t kept = im->n_records;
+    if (formats[format].path_fn) {
+        frm_code rc = formats[format].path_fn(im, path, err);
+        if (rc != FRM_OK)
+            truncate_records(im, kept);
+        return rc;
+    }
     char *text = NULL;
     size_t len = 0;
     frm_code rc = frmi_read_file(path, &text, &len, err);
     if (rc != FRM_OK)
         return rc;
-    im->format = format;
-    size_t kept = im->n_records;
     rc = formats[format].fn(im, path, text, len, err);
     if (rc != FRM_OK)
         truncate_records(im, kept);
@@ -263,9 +371,35 @@ static void vplace(frm_error *e, frm_code code, const char *path, uint64_t line,
     frmi_fail(e, code, "%s: %s", where, what);
 }
 
-static void skipped(frmi_importer *im, const frm_error *e)
+/*
+ * Counts one more entry under `reason`.  Reasons are few (a format has a
+ * handful), so a linear search is the right size.  When memory runs out
+ * the entry is still counted in n_skipped, only not under its reason.
+ */
+static void count_reason(frmi_importer *im, const char *reason)
+{
+    for (size_t i = 0; i < im->n_reasons; i++)
+        if (strcmp(im->reasons[i].text, reason) == 0) {
+            im->reasons[i].count++;
+            return;
+        }
+    if (im->n_reasons == im->cap_reasons) {
+        size_t cap = im->cap_reasons ? im->cap_reasons * 2 : 8;
+        struct reason *grown = realloc(im->reasons, cap * sizeof *grown);
+        if (!grown)
+            return;
+        im->reasons = grown;
+        im->cap_reasons = cap;
+    }
+    const char *kept = frmi_importer_keep(im, reason);
+    if (kept)
+        im->reasons[im->n_reasons++] = (struct reason){kept, 1};
+}
+
+static void skipped(frmi_importer *im, const char *reason, const frm_error *e)
 {
     im->n_skipped++;
+    count_reason(im, reason);
     if (im->diag)
         im->diag(im->ctx, e);
 }
@@ -283,19 +417,32 @@ frm_code frmi_import_bad(frmi_importer *im, frm_error *err, frm_code code, const
             *err = e;
         return code;
     }
-    skipped(im, &e);
+    skipped(im, "bad entry (--skip-bad)", &e);
     return FRM_OK;
 }
 
-void frmi_import_skip(frmi_importer *im, const char *path, uint64_t line, unsigned column,
-                      const char *fmt, ...)
+void frmi_import_skip(frmi_importer *im, const char *reason, const char *path, uint64_t line,
+                      unsigned column, const char *fmt, ...)
 {
     frm_error e;
     va_list ap;
     va_start(ap, fmt);
     vplace(&e, FRM_E_VALUE, path, line, column, fmt, ap);
     va_end(ap);
-    skipped(im, &e);
+    skipped(im, reason, &e);
+}
+
+void frmi_import_skip_entry(frmi_importer *im, const char *reason, const char *where,
+                            const char *fmt, ...)
+{
+    frm_error e;
+    char what[FRM_ERROR_SIZE];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    frmi_fail(&e, FRM_E_SKIPPED, "%s: %s", where, what);
+    skipped(im, reason, &e);
 }
 
 void frmi_import_notice(frmi_importer *im, const char *fmt, ...)
@@ -354,6 +501,84 @@ void frmi_import_config_number(frmi_import_row *row, const char *key, double val
     frmi_jsonw_number(&w, value);
 }
 
+/*
+ * The zoo's counts of `zoo` at input size `resolution`, computed once per
+ * (model, size) in a run.  FRM_E_ARGUMENT when the architecture cannot
+ * take that size.
+ */
+static frm_code zoo_counts(frmi_importer *im, const frm_zoo_info *zoo, int resolution,
+                           double *macs, double *params, frm_error *err)
+{
+    if (resolution == zoo->resolution) {
+        *macs = (double)zoo->macs;
+        *params = (double)zoo->params;
+        return FRM_OK;
+    }
+    for (size_t i = 0; i < im->n_counted; i++)
+        if (im->counted[i].zoo == zoo && im->counted[i].resolution == resolution) {
+            *macs = im->counted[i].macs;
+            *params = im->counted[i].params;
+            return im->counted[i].rc;
+        }
+    frm_zoo_counts c;
+    frm_error why;
+    frm_code rc = frm_zoo_counts_at(zoo->name, resolution, &c, &why);
+    if (rc == FRM_E_NOMEM)
+        return frmi_nomem(err);
+    if (im->n_counted == im->cap_counted) {
+        size_t cap = im->cap_counted ? im->cap_counted * 2 : 8;
+        struct counted *grown = realloc(im->counted, cap * sizeof *grown);
+        if (!grown)
+            return frmi_nomem(err);
+        im->counted = grown;
+        im->cap_counted = cap;
+    }
+    *macs = rc == FRM_OK ? (double)c.macs : NAN;
+    *params = rc == FRM_OK ? (double)c.params : NAN;
+    im->counted[im->n_counted++] = (struct counted){zoo, resolution, *macs, *params, rc};
+    if (rc != FRM_OK)
+        frmi_import_notice(im, "no MACs for %s at %dx%d: %s", zoo->name, resolution, resolution,
+                           why.message);
+    return rc;
+}
+
+/*
+ * MACs and parameters of a row that has none, and where they came from
+ * (config.macs_source): --macs N, then --macs FILE, then the zoo's counts
+ * for the paper's models at the size measured.  A deferred row completes
+ * its own.  A model none of them knows keeps no MACs.
+ */
+static frm_code fill_counts(frmi_importer *im, frmi_import_row *row, frm_error *err)
+{
+    const frmi_import_options *o = im->opts;
+    frm_record *r = &row->rec;
+    if (row->deferred || !isnan(r->macs) || !r->model)
+        return FRM_OK;
+    double macs = NAN, params = NAN;
+    char how[64] = "";
+    const frm_zoo_info *zoo = frm_zoo_find(r->model);
+    int size = row->resolution ? row->resolution : zoo ? zoo->resolution : 0;
+    if (!isnan(o->macs)) {
+        macs = o->macs;
+        snprintf(how, sizeof how, "--macs");
+    } else if (o->macs_table &&
+               !isnan(macs = frmi_macs_lookup(o->macs_table, r->model, row->resolution, &params))) {
+        snprintf(how, sizeof how, "--macs FILE");
+    } else if (zoo && (row->resolution || !row->counts_need_resolution)) {
+        frm_code rc = zoo_counts(im, zoo, size, &macs, &params, err);
+        if (rc == FRM_E_NOMEM)
+            return rc;
+        if (rc == FRM_OK)
+            snprintf(how, sizeof how, "frm-zoo@%d", size);
+    }
+    r->macs = macs;
+    if (isnan(r->params))
+        r->params = !isnan(o->params) ? o->params : params;
+    if (*how)
+        frmi_import_config_string(row, "macs_source", how);
+    return FRM_OK;
+}
+
 /* Replaces *s by an interned copy (NULL stays NULL); false when memory ran out. */
 static bool keep(frmi_importer *im, const char **s)
 {
@@ -373,7 +598,7 @@ static bool positive(double v)
 
 /* Keeps a complete record: its strings interned, where it came from noted. */
 static frm_code store(frmi_importer *im, frm_record *r, const char *path, uint64_t line,
-                      const char *config_json, frm_error *err)
+                      const char *config_json, const char *alias, frm_error *err)
 {
     char source[300];
     snprintf(source, sizeof source, "import:%s:%s", frmi_import_format_name(im->format),
@@ -405,7 +630,10 @@ static frm_code store(frmi_importer *im, frm_record *r, const char *path, uint64
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         if (!keep(im, strings[i]))
             return frmi_nomem(err);
-    im->origins[im->n_records] = (struct origin){kept_path, line};
+    const char *aliased_from = alias ? frmi_importer_keep(im, alias) : NULL;
+    if (alias && !aliased_from)
+        return frmi_nomem(err);
+    im->origins[im->n_records] = (struct origin){kept_path, line, aliased_from};
     im->records[im->n_records++] = *r;
     return FRM_OK;
 }
@@ -426,19 +654,15 @@ frm_code frmi_import_add(frmi_importer *im, frmi_import_row *row, const char *pa
     if (o->config_id)
         r->config_id = o->config_id;
 
-    /*
-     * The zoo's counts hold at its own input size: a deferred row knows
-     * its size and completes them itself.
-     */
-    const frm_zoo_info *zoo = r->model && !row->deferred ? frm_zoo_find(r->model) : NULL;
-    if (isnan(r->macs) && !row->deferred)
-        r->macs = !isnan(o->macs) ? o->macs : zoo ? (double)zoo->macs : NAN;
-    if (isnan(r->params) && !row->deferred)
-        r->params = !isnan(o->params) ? o->params : zoo ? (double)zoo->params : NAN;
+    frm_code rc = fill_counts(im, row, err);
+    if (rc != FRM_OK)
+        return rc;
     if (isnan(r->memory_mb.peak) && !row->deferred && !isnan(o->memory_mb)) {
         r->memory_mb.peak = o->memory_mb;
         r->memory_mb.source = "estimated:user-supplied";
     }
+    if (row->source_model && r->model && strcmp(row->source_model, r->model) != 0)
+        frmi_import_config_string(row, "source_model", row->source_model);
 
     /* An empty string is no value: the reader refuses one where a name is required. */
     const char **names[] = {&r->model, &r->device, &r->framework, &r->framework_version,
@@ -451,10 +675,10 @@ frm_code frmi_import_add(frmi_importer *im, frmi_import_row *row, const char *pa
                           : r->tier == FRM_TIER_UNKNOWN ? "the tier (--tier gpu|cpu|edge)"
                           : !r->framework ? "the framework (--framework)"
                           : !positive(r->latency_ms.median) ? "a positive latency"
-                          : !row->deferred && !positive(r->memory_mb.peak)
-                              ? "a positive peak memory (--memory-mb)"
-                          : !row->deferred && !positive(r->macs)
-                              ? "MACs (--macs; the zoo knows only the paper's models)"
+                          : !isnan(r->memory_mb.peak) && !positive(r->memory_mb.peak)
+                              ? "a positive peak memory (absent is allowed, zero is not)"
+                          : !isnan(r->macs) && !positive(r->macs)
+                              ? "positive MACs (absent is allowed, zero is not)"
                           : !(r->batch >= 1 && r->batch <= 1e15 && r->batch == floor(r->batch))
                               ? "a batch that is a whole number of at least 1"
                           : NULL;
@@ -467,7 +691,8 @@ frm_code frmi_import_add(frmi_importer *im, frmi_import_row *row, const char *pa
         r->latency_ms.median, r->latency_ms.mean, r->latency_ms.stdev, r->latency_ms.min,
         r->latency_ms.max, r->latency_ms.p90, r->latency_ms.p95, r->latency_ms.p99,
         r->latency_ms.n, r->latency_ms.warmup, r->latency_ms.first_run, r->latency_ms.init_ms,
-        r->memory_mb.peak, r->memory_mb.rss_peak_delta, r->memory_mb.rss_after_load,
+        r->memory_mb.peak, r->memory_mb.peak_lower, r->memory_mb.rss_peak_delta,
+        r->memory_mb.rss_after_load,
         r->memory_mb.weights, r->memory_mb.activations_peak, r->energy_mj, r->macs, r->flops,
         r->params, r->accuracy_top1,
     };
@@ -504,7 +729,10 @@ frm_code frmi_import_add(frmi_importer *im, frmi_import_row *row, const char *pa
     frmi_import_config_number(row, "batch", r->batch);
     frmi_buf_printf(&config, "{%s}", row->config.data);
     bool failed = config_id.failed || config.failed || row->config.failed;
-    frm_code rc = failed ? frmi_nomem(err) : store(im, r, path, line, config.data, err);
+    const char *alias = row->aliased_from ? row->aliased_from : row->source_model;
+    if (alias && (!*alias || strcmp(alias, r->model) == 0))
+        alias = NULL;
+    rc = failed ? frmi_nomem(err) : store(im, r, path, line, config.data, alias, err);
     frmi_buf_release(&config_id);
     frmi_buf_release(&config);
     return rc;

@@ -28,10 +28,12 @@ typedef enum frmi_import_format {
     FRMI_IMPORT_TFLITE,
     FRMI_IMPORT_ORT_PERF,
     FRMI_IMPORT_CSV,
+    FRMI_IMPORT_AIHUB,
+    FRMI_IMPORT_NCNN,
     FRMI_IMPORT_N_FORMATS
 } frmi_import_format;
 
-/* "timm", "tflite", "ort-perf", "csv"; false for an unknown name. */
+/* "timm", "tflite", "ort-perf", "csv", "aihub", "ncnn"; false for an unknown name. */
 const char *frmi_import_format_name(frmi_import_format f);
 bool frmi_import_format_parse(const char *name, frmi_import_format *out);
 
@@ -120,6 +122,33 @@ frm_code frmi_accuracy_table_load(const char *path, const frmi_aliases *aliases,
 double frmi_accuracy_lookup(const frmi_accuracy_table *t, const char *model, int img_size);
 void frmi_accuracy_table_free(frmi_accuracy_table *t);
 
+/* MACs (and parameters) per (model, input size), from --macs FILE; see macs.c. */
+typedef struct frmi_macs_table frmi_macs_table;
+
+/*
+ * Reads `path`: the JSON array `frm profile --format json` writes (model,
+ * macs, params, inputs[0].shape for the size), or a CSV with columns
+ * model, macs and optionally params and resolution (or input_size).
+ * Aliases apply to the model names.  `*out` is the caller's
+ * (frmi_macs_table_free).  A malformed entry fails with path:line.
+ */
+frm_code frmi_macs_table_load(const char *path, const frmi_aliases *aliases,
+                              frmi_macs_table **out, frm_error *err);
+/*
+ * MACs of `model` at input size `resolution` (0: any size), NaN when the
+ * table has none; `*params` (may be NULL) gets its parameters or NaN.  An
+ * entry without a size matches every size.
+ */
+double frmi_macs_lookup(const frmi_macs_table *t, const char *model, int resolution,
+                        double *params);
+void frmi_macs_table_free(frmi_macs_table *t);
+
+/* --resolution MODEL=R: the input size a source measured a model at. */
+typedef struct frmi_resolution {
+    const char *model;             /* as the source names it, or frm's name */
+    int resolution;
+} frmi_resolution;
+
 typedef struct frmi_import_options {
     /*
      * Overrides of what a file says: a string when not NULL, the tier
@@ -147,6 +176,12 @@ typedef struct frmi_import_options {
     double memory_to_mb;           /* 0: 1 (megabytes) */
     char delimiter;                /* 0: ',' */
     bool skip_bad;                 /* report bad rows and go on */
+    /* aihub */
+    bool keep_mirrored;            /* keep devices whose entries repeat another's job ids */
+    const frmi_resolution *resolutions; /* overrides of info.yaml's input size */
+    size_t n_resolutions;
+    /* every format: MACs for models the zoo does not count (--macs FILE) */
+    const frmi_macs_table *macs_table;
 } frmi_import_options;
 
 typedef struct frmi_importer frmi_importer;
@@ -173,8 +208,24 @@ frm_code frmi_import_file(frmi_importer *im, frmi_import_format format, const ch
 size_t frmi_importer_count(const frmi_importer *im);
 /* Borrowed; valid until the importer is freed. */
 const frm_record *frmi_importer_record(const frmi_importer *im, size_t i);
-/* Rows reported and left out (under skip_bad, or by frmi_import_skip), over all files. */
+/*
+ * Entries reported and left out (bad rows under skip_bad, rows without a
+ * figure they need, entries that are not measurements), over all files.
+ */
 size_t frmi_importer_n_skipped(const frmi_importer *im);
+/*
+ * The reasons entries were left out, in order of first use, with how many
+ * each: i < frmi_importer_n_reasons.  The reason is borrowed.
+ */
+size_t frmi_importer_n_reasons(const frmi_importer *im);
+const char *frmi_importer_reason(const frmi_importer *im, size_t i, size_t *count);
+/*
+ * Entries a format read from the source (records plus skips), as the
+ * format counts them (frmi_import_entry); 0 for formats that do not.
+ */
+size_t frmi_importer_n_entries(const frmi_importer *im);
+/* Records without MACs (after frmi_importer_finish): models nothing counted. */
+size_t frmi_importer_n_without_macs(const frmi_importer *im);
 
 /*
  * Called once after the last file: completes what a format left for later
@@ -199,6 +250,25 @@ frm_code frmi_import_ort_perf(frmi_importer *im, const char *path, const char *t
                               size_t len, frm_error *err);
 frm_code frmi_import_table(frmi_importer *im, const char *path, const char *text, size_t len,
                            frm_error *err);
+frm_code frmi_import_ncnn(frmi_importer *im, const char *path, const char *text, size_t len,
+                          frm_error *err);
+
+/*
+ * A format that reads a tree rather than one file (aihub: a checkout, a
+ * folder under one, or single perf.yaml files): it opens what it needs
+ * itself.
+ */
+typedef frm_code (*frmi_import_path_fn)(frmi_importer *im, const char *path, frm_error *err);
+
+frm_code frmi_import_aihub(frmi_importer *im, const char *path, frm_error *err);
+/*
+ * One perf.yaml already in memory, with its info.yaml and the release's
+ * devices_and_chipsets.yaml when there are (NULL otherwise): what
+ * frmi_import_aihub does per model folder, and what the fuzzer drives.
+ */
+frm_code frmi_import_aihub_text(frmi_importer *im, const char *perf_path, const char *perf,
+                                size_t perf_len, const char *info, size_t info_len,
+                                const char *devices, size_t devices_len, frm_error *err);
 
 const frmi_import_options *frmi_importer_options(const frmi_importer *im);
 
@@ -214,11 +284,25 @@ frm_code frmi_import_bad(frmi_importer *im, frm_error *err, frm_code code, const
 
 /*
  * A well-formed row that cannot become a record because the data hold no
- * figure it needs (timm's MACs, absent from every file): reported as a
- * bad row is, with code FRM_E_VALUE, and left out even without skip_bad.
+ * figure it needs (a timm row its benchmark could not run): reported as a
+ * bad row is, with code FRM_E_VALUE, counted under `reason` (a short
+ * phrase: "no measurement"), and left out even without skip_bad.
  */
-void frmi_import_skip(frmi_importer *im, const char *path, uint64_t line, unsigned column,
-                      const char *fmt, ...) FRMI_PRINTF(5, 6);
+void frmi_import_skip(frmi_importer *im, const char *reason, const char *path, uint64_t line,
+                      unsigned column, const char *fmt, ...) FRMI_PRINTF(6, 7);
+
+/*
+ * An entry that is by rule not a measurement (a device that only mirrors
+ * another device's jobs, a Skipped or Failed job, a language model's
+ * token rates): counted under `reason` and passed to the diagnostic
+ * callback with code FRM_E_SKIPPED, so a tool can list it on request and
+ * summarise the rest.  `where` is "FILE:LINE" or a YAML path.
+ */
+void frmi_import_skip_entry(frmi_importer *im, const char *reason, const char *where,
+                            const char *fmt, ...) FRMI_PRINTF(4, 5);
+
+/* Counts one entry read from the source, for frmi_importer_n_entries. */
+void frmi_import_entry(frmi_importer *im);
 
 /* A notice for the user (an estimate made, a value guessed from a file name). */
 void frmi_import_notice(frmi_importer *im, const char *fmt, ...) FRMI_PRINTF(2, 3);
@@ -236,6 +320,14 @@ typedef struct frmi_import_row {
     const char *config_id_parts[8];/* joined with '/' into config_id when it is NULL */
     size_t n_parts;
     bool deferred;                 /* macs and memory are completed at finish: not checked yet */
+    int resolution;                /* input size measured, when the source says; 0 otherwise */
+    bool counts_need_resolution;   /* the zoo's counts only at a known size: the source's
+                                      default input sizes are not the zoo's */
+    const char *source_model;      /* the source's own name, kept in config when it differs */
+    const char *aliased_from;      /* the name as written when an alias changed it (not kept in
+                                      config); NULL: source_model.  When the alias makes it
+                                      collide with a model measured under that name in the same
+                                      configuration, the record takes this name back */
 } frmi_import_row;
 
 void frmi_import_row_init(frmi_import_row *row);
@@ -247,12 +339,13 @@ void frmi_import_config_number(frmi_import_row *row, const char *key, double val
 /*
  * Completes and stores the record: applies the options' overrides
  * (device, tier, framework, versions, config_id), fills macs and params
- * from the zoo for the paper's models when the row has none, sets schema,
- * source ("import:FORMAT:BASENAME") and frm_version, builds
+ * when the row has none (the zoo's counts for the paper's models, at
+ * row->resolution when given; else --macs FILE, else --macs N), sets
+ * schema, source ("import:FORMAT:BASENAME") and frm_version, builds
  * config_id from the parts when the row has none, and checks what a
- * record needs (model, device, tier, framework, latency median > 0,
- * memory peak > 0, macs > 0): a missing piece is a bad row at
- * path:line.  Copies everything it keeps.
+ * record needs (model, device, tier, framework, latency median > 0; macs
+ * and memory peak positive when present, absent otherwise): a missing
+ * piece is a bad row at path:line.  Copies everything it keeps.
  */
 frm_code frmi_import_add(frmi_importer *im, frmi_import_row *row, const char *path,
                          uint64_t line, frm_error *err);

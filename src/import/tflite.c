@@ -503,7 +503,13 @@ static bool read_line(tflite_log *lg, span line, uint64_t no, problem *pb)
     if (!m.n)
         return true;
     lg->any = true;
+    /* what a shell prints when the tool dies of a signal ends the run as surely as its own words */
+    static const char *const crashes[] = {"Segmentation fault", "Aborted", "Bus error",
+                                          "Killed", "Illegal instruction",
+                                          "Floating point exception"};
     bool failed = starts_with(m, "Benchmarking failed");
+    for (size_t i = 0; !failed && i < sizeof crashes / sizeof crashes[0]; i++)
+        failed = starts_with(m, crashes[i]);
     if ((error || failed) && !lg->failure_line) {
         lg->failure_line = no;
         lg->failure = m;

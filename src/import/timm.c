@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "frm/zoo.h"
 #include "util/csv.h"
@@ -182,10 +183,28 @@ static bool cell(const frmi_csv *c, const long *cols, int col, bool required, do
     return frmi_parse_scaled(s, column_exp10[col], v);
 }
 
+/* A cell that is there and blank, or that the short row leaves out. */
+static bool empty_cell(const frmi_csv *c, long col)
+{
+    return col >= 0 && ((size_t)col >= c->n_fields || !*c->fields[col]);
+}
+
 static frm_code import_row(frmi_importer *im, timm_state *st, const char *path, const frmi_csv *c,
                            const long *cols, const file_config *fc, frm_error *err)
 {
     const frmi_import_options *o = frmi_importer_options(im);
+    /*
+     * timm writes a row with no step time and no batch for a model its
+     * benchmark could not run: missing data, like an empty infer_gmacs,
+     * not a malformed row.  One of the two without the other stays an error.
+     */
+    if (empty_cell(c, cols[COL_STEP]) && empty_cell(c, cols[COL_BATCH])) {
+        const char *raw = (size_t)cols[COL_MODEL] < c->n_fields ? c->fields[cols[COL_MODEL]] : "";
+        frmi_import_skip(im, "no measurement (timm could not run the model)", path, c->line,
+                         (unsigned)cols[COL_STEP] + 1, "%s: no infer_step_time and no "
+                         "infer_batch_size: timm did not measure it", *raw ? raw : "(no name)");
+        return FRM_OK;
+    }
     double v[N_COLS];
     for (int k = COL_SIZE; k < N_COLS; k++) {
         bool required = k <= COL_BATCH;
@@ -222,6 +241,11 @@ static frm_code import_row(frmi_importer *im, timm_state *st, const char *path, 
     frmi_import_row_init(&row);
     frm_record *r = &row.rec;
     r->model = name;
+    /* tv_resnet50 read as resnet50; a pretrained tag alone is no alias */
+    char untagged[256];
+    snprintf(untagged, sizeof untagged, "%.*s", tag[0] ? (int)(strlen(raw) - strlen(tag) - 1)
+                                                        : (int)strlen(raw), raw);
+    row.aliased_from = strcmp(untagged, name) != 0 ? untagged : NULL;
     r->device = fc->device[0] ? fc->device : NULL;
     r->tier = fc->tier;
     r->framework = "pytorch";
@@ -287,6 +311,12 @@ static frm_code import_rows(frmi_importer *im, timm_state *st, const char *path,
     if (rc == FRM_OK && !more)
         return frmi_fail(err, FRM_E_FIELD, "%s: empty file, expected timm's header (model, "
                          "infer_img_size, infer_step_time, infer_batch_size, ...)", path);
+    /* a column named twice would leave which one counts to chance */
+    for (size_t i = 0; rc == FRM_OK && i < c->n_fields; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcasecmp(c->fields[i], c->fields[j]) == 0 && *c->fields[i])
+                return frmi_fail(err, FRM_E_FIELD, "%s:1:%zu: column '%s' named twice (also "
+                                 "column %zu)", path, i + 1, c->fields[i], j + 1);
     long cols[N_COLS];
     for (int k = 0; rc == FRM_OK && k < N_COLS; k++) {
         cols[k] = frmi_csv_column(c->fields, c->n_fields, column_names[k]);
@@ -309,8 +339,13 @@ static frm_code import_rows(frmi_importer *im, timm_state *st, const char *path,
     if (rc == FRM_OK && cols[COL_GMACS] < 0)
         frmi_import_notice(im, "%s: no infer_gmacs column; MACs are taken from the other files "
                            "for the same model and size", path);
+    size_t width = c->n_fields;
     while (rc == FRM_OK && (rc = frmi_csv_next(c, &more, err)) == FRM_OK && more)
-        rc = import_row(im, st, path, c, cols, &fc, err);
+        rc = c->n_fields > width
+                 ? frmi_import_bad(im, err, FRM_E_FIELD, path, c->line, (unsigned)width + 1,
+                                   "%zu fields where the header names %zu: a shifted row?",
+                                   c->n_fields, width)
+                 : import_row(im, st, path, c, cols, &fc, err);
     if (rc == FRM_E_SYNTAX) {
         frm_error inner = *err;
         frmi_fail(err, FRM_E_SYNTAX, "%s: %s", path, inner.message);
@@ -435,7 +470,7 @@ static frm_code complete(frmi_importer *im, timm_state *st, const int *defaults,
         if (isnan(g) || isnan(a)) {
             bool no_g = isnan(g);
             keep[p->record] = false;
-            frmi_import_skip(im, p->path, p->line, no_g ? p->gmacs_column : p->macts_column,
+            frmi_import_skip(im, "no MACs in any file", p->path, p->line, no_g ? p->gmacs_column : p->macts_column,
                              "%s at %d: no %s here, and no other file gives it for this model "
                              "and size", base, p->size, no_g ? "infer_gmacs" : "infer_macts");
             continue;

@@ -33,6 +33,7 @@ void frm_scores_free(frm_scores *s)
         return;
     free(s->rows);
     free(s->groups);
+    free(s->absent);
     free(s);
 }
 
@@ -103,7 +104,32 @@ typedef struct scorer {
     const char *baseline;
     frm_code first_failure;
     frm_error *err;
+    frm_scores *out;
+    size_t cap_absent;
 } scorer;
+
+/* A component a source may not measure at all, as opposed to one measured wrong. */
+static bool may_be_absent(const char *field, double v)
+{
+    return isnan(v) && (strcmp(field, "macs") == 0 || strcmp(field, "flops") == 0 ||
+                        strcmp(field, "memory_mb.peak") == 0);
+}
+
+/* Notes `e` as left out for `field`; false when memory ran out. */
+static bool note_absent(scorer *s, const frm_entry *e, const char *field, bool baseline)
+{
+    frm_scores *sc = s->out;
+    if (sc->n_absent == s->cap_absent) {
+        size_t cap = s->cap_absent ? 2 * s->cap_absent : 64;
+        frm_score_absent *grown = realloc(sc->absent, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        sc->absent = grown;
+        s->cap_absent = cap;
+    }
+    sc->absent[sc->n_absent++] = (frm_score_absent){e, field, baseline};
+    return true;
+}
 
 static void report(scorer *s, frm_code code, const char *fmt, ...) FRMI_PRINTF(3, 4);
 
@@ -115,7 +141,7 @@ static void report(scorer *s, frm_code code, const char *fmt, ...)
     vsnprintf(e.message, sizeof e.message, fmt, ap);
     va_end(ap);
     e.code = code;
-    if (s->first_failure == FRM_OK) {
+    if (code != FRM_E_ABSENT && s->first_failure == FRM_OK) {
         s->first_failure = code;
         if (s->err)
             *s->err = e;
@@ -176,8 +202,11 @@ static frm_code score_group(scorer *s, const frm_entry *base, frm_score_row *row
         if (field) {
             char why[200];
             describe_bad(why, sizeof why, field, v, o);
-            report(s, FRM_E_VALUE, "configuration '%s', model '%s': %s", cfg->config_id,
-                   e->model, why);
+            bool absent = may_be_absent(field, v);
+            if (absent && !note_absent(s, e, field, false))
+                return frmi_nomem(s->err);
+            report(s, absent ? FRM_E_ABSENT : FRM_E_VALUE, "configuration '%s', model '%s': %s",
+                   cfg->config_id, e->model, why);
             continue;
         }
         frm_score_row *r = &rows[k++];
@@ -225,15 +254,21 @@ static frm_code score_group(scorer *s, const frm_entry *base, frm_score_row *row
     return FRM_OK;
 }
 
-/* Why the baseline cannot normalise its configuration, or NULL. */
+/*
+ * Why the baseline cannot normalise its configuration, or NULL; `*absent`
+ * names the component when the baseline merely lacks it.
+ */
 static const char *baseline_problem(const frm_entry *base, const frm_score_options *o,
-                                    char *why, size_t size)
+                                    char *why, size_t size, const char **absent)
 {
     components b = components_of(base, o);
     double v;
     const char *field = bad_component(&b, o, &v);
+    *absent = NULL;
     if (field) {
         describe_bad(why, size, field, v, o);
+        if (may_be_absent(field, v))
+            *absent = field;
         return why;
     }
     if (o->metric == FRM_METRIC_FRM_Q && o->q_rule == FRM_Q_ERROR_RATIO && b.accuracy >= 1) {
@@ -248,7 +283,7 @@ frm_code frm_score_dataset(const frm_dataset *ds, const frm_score_options *opts,
 {
     static const frm_score_options defaults = FRM_SCORE_OPTIONS_INIT;
     const frm_score_options *o = opts ? opts : &defaults;
-    scorer s = {ds, o, o->baseline ? o->baseline : "resnet50", FRM_OK, err};
+    scorer s = {ds, o, o->baseline ? o->baseline : "resnet50", FRM_OK, err, NULL, 0};
     size_t n = frm_dataset_size(ds), n_configs = frm_dataset_n_configs(ds);
     *out = NULL;
 
@@ -266,6 +301,7 @@ frm_code frm_score_dataset(const frm_dataset *ds, const frm_score_options *opts,
         goto done;
     }
     sc->metric = o->metric;
+    s.out = sc;
 
     /* Counting sort of entries by configuration, keeping dataset order inside. */
     for (size_t i = 0; i < n; i++) {
@@ -300,12 +336,18 @@ frm_code frm_score_dataset(const frm_dataset *ds, const frm_score_options *opts,
                    cfg->config_id, s.baseline, why);
             continue;
         }
-        if (baseline_problem(base[c], o, why, sizeof why)) {
-            report(&s, FRM_E_VALUE, "configuration '%s', baseline '%s': %s", cfg->config_id,
-                   s.baseline, why);
+        const char *absent;
+        if (baseline_problem(base[c], o, why, sizeof why, &absent)) {
+            for (size_t i = start[c]; absent && i < start[c + 1]; i++)
+                if (!note_absent(&s, sc->rows[i].entry, absent, true)) {
+                    rc = frmi_nomem(err);
+                    break;
+                }
+            report(&s, absent ? FRM_E_ABSENT : FRM_E_VALUE, "configuration '%s', baseline '%s': %s",
+                   cfg->config_id, s.baseline, why);
             continue;
         }
-        size_t kept;
+        size_t kept = 0;
         /* Rows move down over skipped ones: out_rows <= start[c] always holds. */
         memmove(sc->rows + out_rows, sc->rows + start[c],
                 (start[c + 1] - start[c]) * sizeof *sc->rows);

@@ -18,6 +18,17 @@ typedef struct origin {
     uint64_t line;
 } origin;
 
+/*
+ * A record whose device, framework or tier disagrees with the first record
+ * of its configuration, held until the end of the load: the side most
+ * records take is kept, the others are rejected.
+ */
+typedef struct disputed {
+    frm_entry entry;
+    frm_config says;           /* the record's own device, framework and tier */
+    bool settled, wins;
+} disputed;
+
 struct frm_dataset {
     frm_dedupe dedupe;
     frmi_pool names;           /* every string the dataset hands out */
@@ -34,6 +45,8 @@ struct frm_dataset {
     uint32_t *files;           /* file index -> pool id */
     size_t n_files, cap_files;
     size_t n_error_records, n_rejected;
+    disputed *disputes;        /* of the load in progress */
+    size_t n_disputes, cap_disputes;
 };
 
 /* Grows *array (of `size`-byte elements) to hold at least n + 1. */
@@ -77,6 +90,7 @@ void frm_dataset_free(frm_dataset *ds)
     free(ds->config_origin);
     free(ds->model_names);
     free(ds->files);
+    free(ds->disputes);
     free(ds);
 }
 
@@ -181,8 +195,9 @@ static frm_code check_config(const frm_dataset *ds, size_t c, const frm_record *
 }
 
 static frm_code config_index_of(frm_dataset *ds, const frm_record *rec, origin here,
-                                uint32_t *index, frm_error *err)
+                                uint32_t *index, bool *conflict, frm_error *err)
 {
+    *conflict = false;
     uint32_t id;
     const char *config_id = NULL;
     frm_code rc = intern(ds, rec->config_id, &config_id, &id, err);
@@ -191,7 +206,9 @@ static frm_code config_index_of(frm_dataset *ds, const frm_record *rec, origin h
     uint64_t *found = frmi_map_get(&ds->config_by_name, (uint64_t)id + 1);
     if (found) {
         *index = (uint32_t)*found;
-        return check_config(ds, *index, rec, here, err);
+        rc = check_config(ds, *index, rec, here, err);
+        *conflict = rc == FRM_E_CONFLICT;
+        return rc;
     }
     frm_config cfg = {.config_id = config_id, .tier = rec->tier};
     uint32_t unused;
@@ -208,8 +225,30 @@ static frm_code config_index_of(frm_dataset *ds, const frm_record *rec, origin h
     return FRM_OK;
 }
 
+static frm_code insert_entry(frm_dataset *ds, const frm_entry *e, origin here, frm_error *err);
+
+/* Holds a record that disputes its configuration's device, framework or tier. */
+static frm_code hold_disputed(frm_dataset *ds, const frm_record *rec, frm_entry *e,
+                              frm_error *err)
+{
+    disputed d = {.entry = *e, .says = {.tier = rec->tier}};
+    uint32_t unused;
+    frm_code rc;
+    /* the model gets its id only if the record is kept */
+    if ((rc = intern(ds, rec->model, &d.entry.model, &unused, err)) != FRM_OK ||
+        (rc = intern(ds, rec->device, &d.says.device, &unused, err)) != FRM_OK ||
+        (rc = intern(ds, rec->framework, &d.says.framework, &unused, err)) != FRM_OK)
+        return rc;
+    d.entry.config_id = ds->configs[d.entry.config_index].config_id;
+    if (!grow(&ds->disputes, &ds->cap_disputes, ds->n_disputes, sizeof *ds->disputes))
+        return frmi_nomem(err);
+    ds->disputes[ds->n_disputes++] = d;
+    return FRM_OK;
+}
+
 /* Adds `rec`, read at `here` (its file already registered). */
-static frm_code add_record(frm_dataset *ds, const frm_record *rec, origin here, frm_error *err)
+static frm_code add_record(frm_dataset *ds, const frm_record *rec, origin here, bool defer,
+                           frm_error *err)
 {
     const char *file = frm_dataset_file(ds, here.file_index);
     uint64_t line = here.line;
@@ -229,11 +268,19 @@ static frm_code add_record(frm_dataset *ds, const frm_record *rec, origin here, 
         .macs = rec->macs, .flops = rec->flops, .params = rec->params,
         .accuracy_top1 = rec->accuracy_top1, .file_index = here.file_index, .line = line,
     };
-    if ((rc = config_index_of(ds, rec, here, &e.config_index, err)) != FRM_OK ||
-        (rc = model_id_of(ds, rec->model, &e.model, &e.model_id, err)) != FRM_OK)
+    bool conflict;
+    rc = config_index_of(ds, rec, here, &e.config_index, &conflict, err);
+    if (conflict && defer)
+        return hold_disputed(ds, rec, &e, err);
+    if (rc != FRM_OK || (rc = model_id_of(ds, rec->model, &e.model, &e.model_id, err)) != FRM_OK)
         return rc;
     e.config_id = ds->configs[e.config_index].config_id;
+    return insert_entry(ds, &e, here, err);
+}
 
+static frm_code insert_entry(frm_dataset *ds, const frm_entry *entry, origin here, frm_error *err)
+{
+    frm_entry e = *entry;
     uint64_t key = ((uint64_t)e.config_index + 1) << 32 | e.model_id;
     uint64_t *existing = frmi_map_get(&ds->entry_by_key, key);
     if (existing) {
@@ -265,7 +312,152 @@ frm_code frm_dataset_add(frm_dataset *ds, const frm_record *rec, const char *fil
 {
     origin here = {0, line};
     frm_code rc = add_file(ds, file, &here.file_index, err);
-    return rc != FRM_OK ? rc : add_record(ds, rec, here, err);
+    return rc != FRM_OK ? rc : add_record(ds, rec, here, false, err);
+}
+
+static bool same_side(const frm_config *a, const frm_config *b)
+{
+    return a->device == b->device && a->framework == b->framework && a->tier == b->tier;
+}
+
+/* Drops the entries for which `drop` is true and re-keys the rest. */
+static frm_code compact_entries(frm_dataset *ds, const bool *drop, frm_error *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ds->n_entries; i++)
+        if (!drop[i])
+            ds->entries[n++] = ds->entries[i];
+    ds->n_entries = n;
+    frmi_map_release(&ds->entry_by_key);
+    frmi_map_init(&ds->entry_by_key);
+    for (size_t i = 0; i < n; i++) {
+        const frm_entry *e = &ds->entries[i];
+        if (frmi_map_put(&ds->entry_by_key, ((uint64_t)e->config_index + 1) << 32 | e->model_id,
+                         i) != FRM_OK)
+            return frmi_nomem(err);
+    }
+    return FRM_OK;
+}
+
+typedef struct reject_ctx {
+    frm_dataset *ds;
+    frm_diag_fn diag;
+    void *ctx;
+    size_t n;
+} reject_ctx;
+
+/* Reports one record of the minority side of configuration c. */
+static void reject(reject_ctx *r, const frm_entry *e, const frm_config *says, size_t c,
+                   size_t n_majority, size_t n_total)
+{
+    frm_dataset *ds = r->ds;
+    const frm_config *cfg = &ds->configs[c];
+    const char *field = says->device != cfg->device ? "device"
+                        : says->framework != cfg->framework ? "framework" : "tier";
+    const char *now = says->device != cfg->device ? says->device
+                      : says->framework != cfg->framework ? says->framework
+                      : frm_tier_name(says->tier);
+    const char *was = says->device != cfg->device ? cfg->device
+                      : says->framework != cfg->framework ? cfg->framework
+                      : frm_tier_name(cfg->tier);
+    char a[300];
+    frm_error e_out;
+    frmi_fail(&e_out, FRM_E_CONFLICT, "%s: configuration '%s' has %s '%s' here but '%s' in %zu "
+              "of its %zu records: this record is left out", place(ds, (origin){e->file_index,
+              e->line}, a, sizeof a), cfg->config_id, field, now, was, n_majority, n_total);
+    r->n++;
+    ds->n_rejected++;
+    if (r->diag)
+        r->diag(r->ctx, &e_out);
+}
+
+/*
+ * Settles the disputes of a load: per configuration, the device,
+ * framework and tier that most of its records give win (the first seen on
+ * a tie), and every record that says otherwise is rejected, whether it was
+ * read before or after the others.  One odd record costs one record, not
+ * the configuration.  `*n_rejected` says how many were rejected.
+ */
+static frm_code settle_disputes(frm_dataset *ds, frm_diag_fn diag, void *ctx, size_t *n_rejected,
+                                frm_error *err)
+{
+    reject_ctx r = {ds, diag, ctx, 0};
+    frm_code rc = FRM_OK;
+    bool *drop = NULL;
+    for (size_t i = 0; rc == FRM_OK && i < ds->n_disputes; i++) {
+        if (ds->disputes[i].settled)
+            continue;
+        size_t c = ds->disputes[i].entry.config_index;
+        size_t n_current = 0;
+        for (size_t k = 0; k < ds->n_entries; k++)
+            n_current += ds->entries[k].config_index == c;
+        frm_config best = ds->configs[c];
+        size_t best_n = n_current, total = n_current;
+        for (size_t j = i; j < ds->n_disputes; j++) {
+            const disputed *d = &ds->disputes[j];
+            if (d->entry.config_index != c)
+                continue;
+            total++;
+            size_t votes = 0;
+            for (size_t k = i; k < ds->n_disputes; k++)
+                votes += ds->disputes[k].entry.config_index == c &&
+                         same_side(&ds->disputes[k].says, &d->says);
+            if (votes > best_n) {
+                best_n = votes;
+                best = d->says;
+            }
+        }
+        if (!same_side(&best, &ds->configs[c])) {
+            /* the first records were the odd ones: they go, and the configuration changes side */
+            frm_config old = ds->configs[c];
+            ds->configs[c].device = best.device;
+            ds->configs[c].framework = best.framework;
+            ds->configs[c].tier = best.tier;
+            if (!drop && !(drop = calloc(ds->n_entries ? ds->n_entries : 1, sizeof *drop))) {
+                rc = frmi_nomem(err);
+                break;
+            }
+            for (size_t k = 0; k < ds->n_entries; k++)
+                if (ds->entries[k].config_index == c) {
+                    drop[k] = true;
+                    reject(&r, &ds->entries[k], &old, c, best_n, total);
+                }
+        }
+        for (size_t j = i; j < ds->n_disputes; j++) {
+            disputed *d = &ds->disputes[j];
+            if (d->entry.config_index != c)
+                continue;
+            d->settled = true;
+            d->wins = same_side(&d->says, &ds->configs[c]);
+            if (!d->wins)
+                reject(&r, &d->entry, &d->says, c, best_n, total);
+        }
+    }
+    if (rc == FRM_OK && drop)
+        rc = compact_entries(ds, drop, err);
+    free(drop);
+    /* the winners join only now, so that the entries they replace are gone */
+    for (size_t i = 0; rc == FRM_OK && i < ds->n_disputes; i++) {
+        const disputed *d = &ds->disputes[i];
+        if (!d->wins)
+            continue;
+        frm_error e;
+        frm_entry entry = d->entry;
+        frm_code one = model_id_of(ds, entry.model, &entry.model, &entry.model_id, &e);
+        if (one == FRM_OK)
+            one = insert_entry(ds, &entry, (origin){entry.file_index, entry.line}, &e);
+        if (one == FRM_E_NOMEM) {
+            rc = frmi_fail(err, one, "%s", e.message);
+        } else if (one != FRM_OK) {
+            r.n++;
+            ds->n_rejected++;
+            if (diag)
+                diag(ctx, &e);
+        }
+    }
+    ds->n_disputes = 0;
+    *n_rejected = r.n;
+    return rc;
 }
 
 frm_code frm_dataset_load(frm_dataset *ds, const char *path, frm_diag_fn diag, void *ctx,
@@ -290,10 +482,11 @@ frm_code frm_dataset_load(frm_dataset *ds, const char *path, frm_diag_fn diag, v
             break;
         if (rc == FRM_OK) {
             here.line = frm_reader_line(r);
-            rc = add_record(ds, rec, here, &e);
+            rc = add_record(ds, rec, here, true, &e);
         }
         if (rc == FRM_E_NOMEM || rc == FRM_E_IO) {
             frm_reader_close(r);
+            ds->n_disputes = 0;
             return frmi_fail(err, rc, "%s", e.message);
         }
         if (rc != FRM_OK) {
@@ -306,6 +499,12 @@ frm_code frm_dataset_load(frm_dataset *ds, const char *path, frm_diag_fn diag, v
         }
     }
     frm_reader_close(r);
+    size_t n_disputed = 0;
+    if ((rc = settle_disputes(ds, diag, ctx, &n_disputed, err)) != FRM_OK)
+        return rc;
+    n_bad += n_disputed;
+    if (n_disputed && first_bad == FRM_OK)
+        first_bad = FRM_E_CONFLICT;
     if (first_bad != FRM_OK)
         return frmi_fail(err, first_bad, "%s: %zu bad record%s", path, n_bad, n_bad == 1 ? "" : "s");
     return FRM_OK;

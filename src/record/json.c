@@ -45,7 +45,10 @@ static frm_code get_string(json_t *obj, const char *key, const char *path, bool 
         *out = NULL;
         return required ? field_fail(err, path, "a non-empty string", NULL) : FRM_OK;
     }
-    if (!json_is_string(v) || (required && json_string_length(v) == 0))
+    if (json_is_string(v) && required && json_string_length(v) == 0)
+        return frmi_fail(err, FRM_E_FIELD, "field '%s': expected a non-empty string, found an "
+                         "empty one", path);
+    if (!json_is_string(v))
         return field_fail(err, path, "a non-empty string", v);
     *out = json_string_value(v);
     return FRM_OK;
@@ -125,11 +128,17 @@ static frm_code read_latency(json_t *lat, frm_latency *l, bool required, frm_err
     return FRM_OK;
 }
 
+/* Optional as a whole; an object that is there must give its peak. */
 static frm_code read_memory(json_t *mem, frm_memory *m, bool required, frm_error *err)
 {
     if (!mem)
         return FRM_OK;
     TRY(get_number(mem, "peak", "memory_mb.peak", required, &m->peak, err));
+    TRY(get_number(mem, "peak_lower", "memory_mb.peak_lower", false, &m->peak_lower, err));
+    if (!isnan(m->peak_lower) && !isnan(m->peak) && !(m->peak_lower <= m->peak))
+        return frmi_fail(err, FRM_E_FIELD,
+                         "field 'memory_mb.peak_lower': %g is above the peak %g it bounds",
+                         m->peak_lower, m->peak);
     TRY(get_number(mem, "rss_peak_delta", "memory_mb.rss_peak_delta", false,
                    &m->rss_peak_delta, err));
     TRY(get_number(mem, "rss_after_load", "memory_mb.rss_after_load", false,
@@ -196,12 +205,13 @@ static frm_code read_fields(json_t *obj, frm_record *rec, json_t **config, json_
     json_t *lat, *mem;
     TRY(get_object(obj, "latency_ms", ok, &lat, err));
     TRY(read_latency(lat, &rec->latency_ms, ok, err));
-    TRY(get_object(obj, "memory_mb", ok, &mem, err));
+    /* macs and memory_mb may be absent: sources like ncnn's tables measure neither. */
+    TRY(get_object(obj, "memory_mb", false, &mem, err));
     TRY(read_memory(mem, &rec->memory_mb, ok, err));
 
     TRY(get_number(obj, "energy_mj", "energy_mj", false, &rec->energy_mj, err));
     TRY(get_string(obj, "energy_source", "energy_source", false, &rec->energy_source, err));
-    TRY(get_number(obj, "macs", "macs", ok, &rec->macs, err));
+    TRY(get_number(obj, "macs", "macs", false, &rec->macs, err));
     TRY(get_number(obj, "flops", "flops", false, &rec->flops, err));
     TRY(get_number(obj, "params", "params", false, &rec->params, err));
     TRY(get_number(obj, "weights_bytes", "weights_bytes", false, &rec->weights_bytes, err));

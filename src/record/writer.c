@@ -9,6 +9,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "frm/record.h"
 #include "record/json.h"
@@ -26,7 +28,7 @@ void frm_record_init(frm_record *rec)
         &rec->latency_ms.p95, &rec->latency_ms.p99, &rec->latency_ms.n,
         &rec->latency_ms.warmup, &rec->latency_ms.ci95_lo, &rec->latency_ms.ci95_hi,
         &rec->latency_ms.first_run, &rec->latency_ms.init_ms, &rec->latency_ms.target_ci,
-        &rec->memory_mb.peak, &rec->memory_mb.rss_peak_delta,
+        &rec->memory_mb.peak, &rec->memory_mb.peak_lower, &rec->memory_mb.rss_peak_delta,
         &rec->memory_mb.rss_after_load, &rec->memory_mb.weights,
         &rec->memory_mb.activations_peak,
         &rec->energy_mj, &rec->macs, &rec->flops, &rec->params, &rec->weights_bytes,
@@ -85,6 +87,7 @@ static void put_memory(frmi_jsonw *w, const frm_memory *m)
     frmi_jsonw_key(w, "memory_mb");
     frmi_jsonw_object(w);
     put_number(w, "peak", m->peak);
+    put_number(w, "peak_lower", m->peak_lower);
     put_number(w, "rss_peak_delta", m->rss_peak_delta);
     put_number(w, "rss_after_load", m->rss_after_load);
     put_number(w, "weights", m->weights);
@@ -113,7 +116,8 @@ static void put_record(frmi_jsonw *w, const frm_record *rec)
     put_string(w, "config_id", rec->config_id);
     if (rec->ok || !isnan(rec->latency_ms.median))
         put_latency(w, &rec->latency_ms);
-    if (rec->ok || !isnan(rec->memory_mb.peak))
+    /* Sources that measure no memory (ncnn's tables) leave it out. */
+    if (!isnan(rec->memory_mb.peak))
         put_memory(w, &rec->memory_mb);
     if (rec->ok) {
         frmi_jsonw_key(w, "energy_mj");
@@ -181,6 +185,43 @@ static frm_code check_line(const frmi_buf *line, const frm_record *rec, frm_erro
     return FRM_OK;
 }
 
+/*
+ * Writes the whole line or, on a regular file, nothing: a short write (a
+ * full disk) is cut back to where the line began, so the file keeps ending
+ * in a complete record and the next append starts clean.  The line goes
+ * straight to the descriptor, after what the stream holds, so that no
+ * half of it can linger in the stream's buffer.
+ */
+static frm_code write_line(FILE *out, const frmi_buf *line, const char *model, frm_error *err)
+{
+    int fd = fileno(out);
+    struct stat st;
+    if (fflush(out) != 0 || fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fwrite(line->data, 1, line->len, out) != line->len || fflush(out) != 0)
+            return frmi_fail(err, FRM_E_IO, "cannot write record for model '%s': %s",
+                             model ? model : "?", strerror(errno));
+        return FRM_OK;
+    }
+    off_t start = lseek(fd, 0, SEEK_END);
+    for (size_t done = 0; done < line->len;) {
+        ssize_t n = write(fd, line->data + done, line->len - done);
+        if (n > 0) {
+            done += (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        int e = n < 0 ? errno : EIO;
+        if (start >= 0 && ftruncate(fd, start) != 0)
+            return frmi_fail(err, FRM_E_IO, "cannot write record for model '%s' (%s), and the "
+                             "part written could not be cut off: %s", model ? model : "?",
+                             strerror(e), strerror(errno));
+        return frmi_fail(err, FRM_E_IO, "cannot write record for model '%s': %s",
+                         model ? model : "?", strerror(e));
+    }
+    return FRM_OK;
+}
+
 frm_code frm_record_append(FILE *out, const frm_record *rec, frm_error *err)
 {
     frmi_buf line;
@@ -199,11 +240,7 @@ frm_code frm_record_append(FILE *out, const frm_record *rec, frm_error *err)
         rc = check_line(&line, rec, err);
     if (rc == FRM_OK) {
         frmi_buf_add(&line, "\n", 1);
-        if (line.failed)
-            rc = frmi_nomem(err);
-        else if (fwrite(line.data, 1, line.len, out) != line.len || fflush(out) != 0)
-            rc = frmi_fail(err, FRM_E_IO, "cannot write record for model '%s': %s",
-                           rec->model ? rec->model : "?", strerror(errno));
+        rc = line.failed ? frmi_nomem(err) : write_line(out, &line, rec->model, err);
     }
     frmi_buf_release(&line);
     return rc;

@@ -269,6 +269,7 @@ void frmi_report_analysis_json(const frmi_analysis *a, frmi_buf *out)
     count(&w, "n_scored", t->n_configs);
     count(&w, "n_models", t->n_dataset_models);
     count(&w, "n_analysed", t->n_models);
+    count(&w, "n_absent_records", t->n_absent);
     frmi_jsonw_key(&w, "skipped_configs");
     frmi_jsonw_array(&w);
     for (size_t i = 0; i < t->n_skipped; i++) {

@@ -427,6 +427,13 @@ void frmi_report_analysis_text(const frmi_analysis *a, frmi_buf *b)
                     a->opts.alpha, a->opts.min_common);
     for (size_t i = 0; i < t->n_skipped; i++)
         frmi_buf_printf(b, "  left out: %s: %s\n", t->skipped[i].config_id, t->skipped[i].reason);
+    size_t lack_macs = 0;
+    for (size_t i = 0; i < t->n_absent; i++)
+        lack_macs += strcmp(t->absent[i].field, "macs") == 0 || strcmp(t->absent[i].field, "flops") == 0;
+    if (t->n_absent)
+        frmi_buf_printf(b, "  left out of every figure: %zu records that lack a component their "
+                           "source does not measure (%zu MACs, %zu memory)\n", t->n_absent,
+                        lack_macs, t->n_absent - lack_macs);
     static void (*const sections[])(frmi_buf *, const frmi_analysis *) = {
         stability, variability, frameworks, transfer,
         flops, disagreements, interactions, baselines,

@@ -138,7 +138,9 @@ void frmi_report_selection_text(const frmi_selection *s, const frmi_select_optio
             frmi_buf_printf(b, " %12s", "-");
         else
             frmi_buf_printf(b, " %12.3f", c->target_latency);
-        frmi_buf_printf(b, "  %s%s\n", c->eligible ? "" : "below the floor",
+        /* a model nobody measured the accuracy of is not below the floor: it is unknown */
+        frmi_buf_printf(b, "  %s%s\n",
+                        c->eligible ? "" : isnan(c->accuracy) ? "accuracy unknown" : "below the floor",
                         c->pareto ? "pareto" : "");
     }
     frmi_buf_printf(b, "\n  %zu candidates, %zu pass the floor.\n", s->n_candidates,

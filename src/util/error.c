@@ -23,6 +23,8 @@ const char *frm_strerror(frm_code code)
     case FRM_E_RUNTIME: return "inference runtime error";
     case FRM_E_MODEL: return "malformed or unsupported model";
     case FRM_E_INTERRUPTED: return "interrupted";
+    case FRM_E_SKIPPED: return "entry skipped";
+    case FRM_E_ABSENT: return "component absent";
     case FRM_CODE_LAST: break;
     }
     return "unknown error code";

@@ -5,6 +5,7 @@
 #include "zoo/zoo.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -104,20 +105,42 @@ void zoo_discard(zoo_net *net)
     memset(net, 0, sizeof *net);
 }
 
-frm_code zoo_finish(zoo_net *net, zoo_t x, const char *path, frm_error *err)
+/* Closes the graph with its "logits" output; false (and net->err) when it went wrong. */
+static bool close_graph(zoo_net *net, zoo_t x)
 {
     if (zoo_ok(net) && (x.rank != 2 || x.d[0] != net->batch || x.d[1] != 1000))
         zoo_fail(net, "internal: the network ends in a tensor of rank %d, not [batch, 1000]", x.rank);
+    if (!zoo_ok(net))
+        return false;
+    frmi_onnx_node_add(net->b, "Identity", "logits", 1, (const char *[]){ x.name },
+                       1, (const char *[]){ "logits" });
+    frmi_onnx_output(net->b, "logits", 1, 2, x.d, NULL);
+    return true;
+}
+
+frm_code zoo_finish_buffer(zoo_net *net, zoo_t x, uint8_t **bytes, size_t *len, frm_error *err)
+{
     frm_code rc;
-    if (!zoo_ok(net)) {
+    if (close_graph(net, x)) {
+        rc = frmi_onnx_serialize(net->b, bytes, len, err);
+    } else {
         rc = net->err.code;
         if (err)
             *err = net->err;
-    } else {
-        frmi_onnx_node_add(net->b, "Identity", "logits", 1, (const char *[]){ x.name },
-                           1, (const char *[]){ "logits" });
-        frmi_onnx_output(net->b, "logits", 1, 2, x.d, NULL);
+    }
+    zoo_discard(net);
+    return rc;
+}
+
+frm_code zoo_finish(zoo_net *net, zoo_t x, const char *path, frm_error *err)
+{
+    frm_code rc;
+    if (close_graph(net, x)) {
         rc = frmi_onnx_write(net->b, path, NULL, err);
+    } else {
+        rc = net->err.code;
+        if (err)
+            *err = net->err;
     }
     zoo_discard(net);
     return rc;
@@ -193,6 +216,11 @@ static zoo_t param_shape(zoo_net *net, const char *what, int rank, const int64_t
     *data = frmi_onnx_initializer_f32_fill(net->b, p.name, rank, dims);
     if (!*data && net->err.code == FRM_OK)
         zoo_fail(net, "parameter '%s' could not be added", p.name);
+    if (*data && net->shapes_only) {
+        /* values do not change a count: zeros, and no random numbers to draw */
+        memset(*data, 0, (size_t)numel(p) * sizeof **data);
+        *data = NULL;
+    }
     return p;
 }
 

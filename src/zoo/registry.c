@@ -4,8 +4,12 @@
  */
 #include "frm/zoo.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "frm/profile.h"
+#include "onnx/profile_model.h"
+#include "onnx/reader.h"
 #include "util/error.h"
 #include "zoo/zoo.h"
 
@@ -55,7 +59,9 @@ const frm_zoo_info *frm_zoo_find(const char *name)
     return e ? &e->info : NULL;
 }
 
-frm_code frm_zoo_write(const char *name, const char *path, const frm_zoo_options *opt, frm_error *err)
+/* Builds model `name` as `opt` says into `net`, ready for zoo_finish; `*out` is its output. */
+static frm_code build(const char *name, const frm_zoo_options *opt, int shapes_only, zoo_net *net,
+                      zoo_t *out, frm_error *err)
 {
     static const frm_zoo_options defaults = FRM_ZOO_OPTIONS_INIT;
     if (!opt)
@@ -64,22 +70,75 @@ frm_code frm_zoo_write(const char *name, const char *path, const frm_zoo_options
     if (!e)
         return frmi_fail(err, FRM_E_ARGUMENT, "no zoo model named '%s' (frm zoo --list names them)",
                          name ? name : "");
-    if (!path)
-        return frmi_fail(err, FRM_E_ARGUMENT, "%s: no output path", name);
     if (opt->batch < 1 || opt->batch > 1 << 16)
         return frmi_fail(err, FRM_E_ARGUMENT, "%s: batch %lld is out of range (1 to 65536)", name,
                          (long long)opt->batch);
     int res = opt->resolution ? opt->resolution : e->info.resolution;
     if (res < 32 || res > 4096)
         return frmi_fail(err, FRM_E_ARGUMENT, "%s: resolution %d is out of range (32 to 4096)", name, res);
-    zoo_net net;
-    zoo_t x = zoo_begin(&net, name, opt->seed, opt->batch, res);
-    x = e->build(&net, x);
-    if (!zoo_ok(&net)) {
+    zoo_t x = zoo_begin(net, name, opt->seed, opt->batch, res);
+    net->shapes_only = shapes_only;
+    x = e->build(net, x);
+    if (!zoo_ok(net)) {
         /* Layer failures are shapes the architecture cannot take. */
-        frm_code rc = frmi_fail(err, net.err.code, "%s at %dx%d: %s", name, res, res, net.err.message);
-        zoo_discard(&net);
+        frm_code rc = frmi_fail(err, net->err.code, "%s at %dx%d: %s", name, res, res, net->err.message);
+        zoo_discard(net);
         return rc;
     }
-    return zoo_finish(&net, x, path, err);
+    *out = x;
+    return FRM_OK;
+}
+
+frm_code frm_zoo_write(const char *name, const char *path, const frm_zoo_options *opt, frm_error *err)
+{
+    if (!path)
+        return frmi_fail(err, FRM_E_ARGUMENT, "%s: no output path", name ? name : "");
+    zoo_net net;
+    zoo_t x;
+    frm_code rc = build(name, opt, 0, &net, &x, err);
+    return rc != FRM_OK ? rc : zoo_finish(&net, x, path, err);
+}
+
+/*
+ * Built and profiled in memory: the graph `frm zoo -r R` writes, with its
+ * weights left zero (values change no count) and read by the same
+ * profiler, so the counts are those of `frm zoo -r R` and `frm profile`,
+ * without drawing random weights or writing a file of up to a hundred
+ * megabytes.
+ */
+frm_code frm_zoo_counts_at(const char *name, int resolution, frm_zoo_counts *out, frm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    frm_zoo_options opt = FRM_ZOO_OPTIONS_INIT;
+    opt.resolution = resolution;
+    zoo_net net;
+    zoo_t x;
+    frm_code rc = build(name, &opt, 1, &net, &x, err);
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    if (rc == FRM_OK)
+        rc = zoo_finish_buffer(&net, x, &bytes, &len, err);
+    if (rc != FRM_OK)
+        return rc;
+    frmi_onnx_model model;
+    rc = frmi_onnx_open_buffer(&model, bytes, len, name, ".", err);
+    frm_profile *p = NULL;
+    static const frm_profile_options defaults = FRM_PROFILE_OPTIONS_INIT;
+    if (rc == FRM_OK) {
+        rc = frmi_profile_model(&model, name, &defaults, &p, err);
+        frmi_onnx_close(&model);
+    }
+    free(bytes);
+    if (rc != FRM_OK)
+        return rc;
+    if (p->partial) {
+        frm_profile_free(p);
+        return frmi_fail(err, FRM_E_MODEL, "%s: internal: the profiler could not count every "
+                         "node of the zoo's own model", name);
+    }
+    *out = (frm_zoo_counts){p->macs, p->flops, p->params, p->weights_bytes,
+                            p->activations_peak_bytes,
+                            resolution ? resolution : frm_zoo_find(name)->resolution};
+    frm_profile_free(p);
+    return FRM_OK;
 }

@@ -44,6 +44,7 @@ typedef struct zoo_net {
     uint64_t rng;                   /* splitmix64 state */
     unsigned counter;               /* for unique names */
     int64_t batch;
+    int shapes_only;                /* weights left zero: for counting, not running */
     frm_error err;                  /* first failure; code FRM_OK when none */
 } zoo_net;
 
@@ -66,6 +67,8 @@ zoo_t zoo_begin(zoo_net *net, const char *name, uint64_t seed, int64_t batch, in
 /* Declares `x` ([batch, classes]) the output "logits" and writes the model
  * to `path`; reports the first failure of any layer.  Frees the net. */
 frm_code zoo_finish(zoo_net *net, zoo_t x, const char *path, frm_error *err);
+/* The same into memory: `*bytes` (the serialised model) is the caller's to free. */
+frm_code zoo_finish_buffer(zoo_net *net, zoo_t x, uint8_t **bytes, size_t *len, frm_error *err);
 /* Frees a net without writing it. */
 void zoo_discard(zoo_net *net);
 
