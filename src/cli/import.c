@@ -368,9 +368,10 @@ static void report_without_macs(const frmi_importer *im, const import_args *a)
 {
     size_t n = frmi_importer_n_without_macs(im);
     if (n && !a->quiet)
-        fprintf(stderr, "frm: note: %zu of %zu records carry no MACs (the zoo counts only the "
-                "paper's 13 models; --macs FILE joins counts from 'frm profile'): FRM cannot "
-                "score them\n", n, frmi_importer_count(im));
+        fprintf(stderr, "frm: note: %zu of %zu records carry no MACs (frm counts the paper's 13 "
+                "models itself where the input size measured is known; --macs FILE joins "
+                "counts from 'frm profile'): FRM cannot score them\n", n,
+                frmi_importer_count(im));
 }
 
 static int run(import_args *a, char **files, size_t n_files)

@@ -14,6 +14,8 @@
 #include "util/csv.h"
 #include "util/pool.h"
 
+static void count_reason(frmi_importer *im, const char *reason);
+
 /* A format reads either one file's text (fn) or a tree it walks itself (path_fn). */
 static const struct {
     const char *name;
@@ -319,6 +321,11 @@ size_t frmi_importer_n_without_macs(const frmi_importer *im)
     for (size_t i = 0; i < im->n_records; i++)
         n += isnan(im->records[i].macs);
     return n;
+}
+
+void frmi_import_tally(frmi_importer *im, const char *reason)
+{
+    count_reason(im, reason);
 }
 
 void frmi_import_entry(frmi_importer *im)

@@ -301,6 +301,12 @@ void frmi_import_skip(frmi_importer *im, const char *reason, const char *path, u
 void frmi_import_skip_entry(frmi_importer *im, const char *reason, const char *where,
                             const char *fmt, ...) FRMI_PRINTF(4, 5);
 
+/*
+ * Counts one more record kept with something left out of it, under
+ * `reason`, for the closing counts; nothing is skipped.
+ */
+void frmi_import_tally(frmi_importer *im, const char *reason);
+
 /* Counts one entry read from the source, for frmi_importer_n_entries. */
 void frmi_import_entry(frmi_importer *im);
 

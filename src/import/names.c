@@ -3,8 +3,9 @@
  *
  * frm's names are timm's (SPEC 6).  Other tools spell the same networks
  * their own way: torchvision's mobilenet_v2, a TFLite file
- * mobilenet_v2_1.0_224.tflite, timm's pretrained tags.  The built-in table
- * covers the paper's 13 models; --aliases adds more.
+ * mobilenet_v2_1.0_224.tflite, timm's pretrained tags, AI Hub's mobile_vit.
+ * The built-in table covers the paper's 13 models and the AI Hub folders of
+ * networks timm measures too; --aliases adds more.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -32,6 +33,19 @@ static const char *const builtin[][2] = {
     {"mnasnet_1.0_224", "mnasnet_100"},
     {"inception_v3_quant", "inception_v3"},
     {"squeezenet1.1", "squeezenet1_1"},
+    /* Qualcomm AI Hub Models' folders (their info.yaml names the upstream checkpoint) */
+    {"levit", "levit_128s"},                       /* facebookresearch LeViT-128S */
+    {"mobile_vit", "mobilevit_s"},                 /* apple ml-cvnets MobileViT-S */
+    {"mnasnet05", "mnasnet_050"},                  /* torchvision mnasnet0_5 */
+    {"mobilenet_v3_small", "mobilenetv3_small_100"},
+    {"wideresnet50", "wide_resnet50_2"},
+    {"resnext50", "resnext50_32x4d"},
+    {"resnext101", "resnext101_32x8d"},
+    {"vit", "vit_base_patch16_224"},               /* torchvision vit_b_16 */
+    {"swin_tiny", "swin_tiny_patch4_window7_224"},
+    {"swin_small", "swin_small_patch4_window7_224"},
+    {"swin_base", "swin_base_patch4_window7_224"},
+    {"beit", "beit_base_patch16_224"},
 };
 
 struct frmi_aliases {
