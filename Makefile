@@ -91,6 +91,7 @@ bench: build
 	@./build/bench_analysis_scale
 	@./build/bench_analyze_scale
 	@./build/bench_import_scale
+	@./build/bench_import_aihub
 
 install: build
 	@cmake --install build --prefix $(PREFIX)

@@ -233,6 +233,32 @@ static void missing_baseline_fails(void **state)
     tu_run_free(&r);
 }
 
+/* Records without MACs: one note naming them, cut short unless --verbose; the rest scored. */
+static void records_without_macs_noted(void **state)
+{
+    (void)state;
+    char text[16384] = "";
+    strcat(text, tu_line("phone", "d", "edge", "resnet50", 2, 1, 20, 4e9, NAN, NAN));
+    strcat(text, tu_line("phone", "d", "edge", "squeezenet1_1", 1, 1, 5, 3e8, NAN, NAN));
+    static const char *const lacking[] = {"a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"};
+    for (size_t i = 0; i < 8; i++)
+        strcat(text, tu_line("phone", "d", "edge", lacking[i], 1, 1, 5, NAN, NAN, NAN));
+    const char *path = tu_write("nomacs.jsonl", text);
+    tu_run r = tu_frm(NULL, NULL, "score", "-f", "csv", path, NULL);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.err, "frm: note: 8 records in 1 configuration left out of the metric");
+    assert_contains(r.err, "frm:   phone: a1 (no macs), a2 (no macs), a3 (no macs), a4 (no macs), "
+                           "a5 (no macs), a6 (no macs) and 2 more\n");
+    assert_contains(r.out, "squeezenet1_1");
+    assert_null(strstr(r.out, "a1,"));
+    tu_run_free(&r);
+
+    r = tu_frm(NULL, NULL, "score", "--verbose", "-f", "csv", path, NULL);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.err, "a6 (no macs), a7 (no macs), a8 (no macs)\n");
+    tu_run_free(&r);
+}
+
 static void malformed_line_fails_with_place(void **state)
 {
     (void)state;
@@ -406,6 +432,7 @@ int main(void)
         cmocka_unit_test(score_ranks_in_json),
         cmocka_unit_test(score_table_and_csv),
         cmocka_unit_test(missing_baseline_fails),
+        cmocka_unit_test(records_without_macs_noted),
         cmocka_unit_test(malformed_line_fails_with_place),
         cmocka_unit_test(duplicates_and_dedupe),
         cmocka_unit_test(metric_variants_on_the_command_line),

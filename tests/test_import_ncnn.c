@@ -164,6 +164,12 @@ static void bad_rows(void **state)
                                    "are not a latency");
     tu_import_free(&r);
 
+    /* a spelling that is not UTF-8 would name the record if an alias merged it with another */
+    snprintf(text, sizeof text, "%sdir\xff/resnet50  min = 1.00  max = 2.00  avg = 1.5\n", head);
+    assert_int_equal(import_text(&r, "latin1.md", text), FRM_E_FIELD);
+    assert_contains(r.err.message, "latin1.md:5: the model name is not UTF-8 text");
+    tu_import_free(&r);
+
     /* --skip-bad: the bad row reported, the good one kept */
     snprintf(text, sizeof text, "%sresnet50  min = 1.00  max = 2.00  avg =\n", head);
     tu_import_init(&r);

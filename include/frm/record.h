@@ -206,6 +206,14 @@ const char *frm_dataset_file(const frm_dataset *ds, uint32_t file_index);
 size_t frm_dataset_n_error_records(const frm_dataset *ds);
 size_t frm_dataset_n_rejected(const frm_dataset *ds);
 
+/*
+ * Records that frm predict wrote (source "predict:..."), which are not
+ * measurements, are counted and left out unless frm_dataset_keep_predicted
+ * is called with true before loading.
+ */
+size_t frm_dataset_n_predicted(const frm_dataset *ds);
+void frm_dataset_keep_predicted(frm_dataset *ds, bool keep);
+
 /* Frees the dataset and all it owns; NULL is a no-op. */
 void frm_dataset_free(frm_dataset *ds);
 

@@ -162,6 +162,13 @@ void frmi_rho_summarize(double *rhos, const double *ps, size_t n, double alpha,
 /* Mean, sample std and median of x[0..n) (sorted in place); NaN when empty. */
 void frmi_describe_values(double *x, size_t n, double *mean, double *std, double *median);
 
+/*
+ * Pairwise ordering accuracy of (xs[i], ys[i]), i < n, xs ascending: the
+ * share of pairs ordered alike (ties in both count as alike).  Reorders
+ * ys; `tmp` holds n doubles.
+ */
+double frmi_ordering_agreement(const double *xs, double *ys, size_t n, double *tmp);
+
 /* Mann-Whitney of x against y (two-sided); NaN for an empty side. */
 frmi_test frmi_mann_whitney(const double *x, size_t nx, const double *y, size_t ny);
 

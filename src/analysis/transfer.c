@@ -85,7 +85,7 @@ static uint64_t sort_counting_inversions(double *v, double *tmp, size_t n)
  * with D the discordant pairs, Tx, Ty the pairs tied in x, in y, and Txy
  * those tied in both (counted in Tx and in Ty, and agreeing).
  */
-static double ordering_agreement(const double *xs, double *ys, size_t n, double *tmp)
+double frmi_ordering_agreement(const double *xs, double *ys, size_t n, double *tmp)
 {
     uint64_t tx = 0, txy = 0;
     for (size_t i = 0, j; i < n; i = j) {
@@ -263,7 +263,7 @@ static double pair_agreement(const frmi_table *t, const sorted_row *s, size_t a,
             ys[n++] = y;
         }
     }
-    return ordering_agreement(xs, ys, n, tmp);
+    return frmi_ordering_agreement(xs, ys, n, tmp);
 }
 
 /* The pairs whose ordering agreement is wanted, and a slice of them per thread. */

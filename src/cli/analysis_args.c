@@ -133,6 +133,9 @@ int cli_analysis_option(const char *command, int c, const char *arg, cli_analysi
         else
             return cli_usage_error(command, "unknown --dedupe '%s' (use first or last)", arg);
         return CLI_OK;
+    case CLI_OPT_INCLUDE_PREDICTED:
+        a->include_predicted = true;
+        return CLI_OK;
     case CLI_OPT_VERBOSE:
         a->verbose = true;
         return CLI_OK;
@@ -169,6 +172,7 @@ frm_dataset *cli_analysis_load(char *const *files, size_t n_files, const cli_ana
         cli_error("%s", err.message);
         return NULL;
     }
+    frm_dataset_keep_predicted(ds, a->include_predicted);
     load_ctx ctx = {a->skip_bad};
     bool clean = true, io_failed = false;
     for (size_t i = 0; i < n_files; i++) {
@@ -181,6 +185,7 @@ frm_dataset *cli_analysis_load(char *const *files, size_t n_files, const cli_ana
         }
     }
     size_t rejected = frm_dataset_n_rejected(ds);
+    cli_report_predicted(ds);
     if (!io_failed && !clean && !a->skip_bad)
         cli_error("%zu bad record%s; nothing analysed (fix them, or use --skip-bad to go on "
                   "without them)", rejected, rejected == 1 ? "" : "s");

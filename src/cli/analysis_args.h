@@ -18,6 +18,7 @@ enum {
     CLI_OPT_DEDUPE,
     CLI_OPT_SKIP_BAD,
     CLI_OPT_VERBOSE,
+    CLI_OPT_INCLUDE_PREDICTED,
     CLI_OPT_FIRST_OWN        /* a command's own codes start here */
 };
 
@@ -36,6 +37,7 @@ enum {
     {"dedupe", required_argument, NULL, CLI_OPT_DEDUPE},            \
     {"skip-bad", no_argument, NULL, CLI_OPT_SKIP_BAD},              \
     {"verbose", no_argument, NULL, CLI_OPT_VERBOSE},                \
+    {"include-predicted", no_argument, NULL, CLI_OPT_INCLUDE_PREDICTED}, \
     {"format", required_argument, NULL, 'f'}
 
 #define CLI_ANALYSIS_SHORT_OPTIONS "b:m:f:"
@@ -58,12 +60,13 @@ enum {
     "      --skip-bad          warn about bad records and go on without them\n"      \
     "      --verbose           list every record left out for lacking MACs or\n"    \
     "                          memory (their source measures none)\n"              \
+    "      --include-predicted use records of 'frm predict' as measurements\n"      \
     "  -f, --format FMT        text (default) or json\n"
 
 typedef struct cli_analysis_args {
     frmi_analysis_options opts;
     frm_dedupe dedupe;
-    bool skip_bad, verbose;
+    bool skip_bad, verbose, include_predicted;
     cli_format format;
     frmi_tier_override *tiers;
     size_t n_tiers;

@@ -25,6 +25,7 @@ int cmd_analyze(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_select(int argc, char **argv);
@@ -34,6 +35,7 @@ extern const char analyze_usage[];
 extern const char bench_usage[];
 extern const char import_usage[];
 extern const char info_usage[];
+extern const char predict_usage[];
 extern const char profile_usage[];
 extern const char run_usage[];
 extern const char score_usage[];
@@ -51,6 +53,9 @@ void cli_warning(const char *fmt, ...) FRMI_PRINTF(1, 2);
  * configuration is out.  Nothing when n is 0.
  */
 void cli_report_absent(const frm_score_absent *absent, size_t n, bool all);
+
+/* The note that records of frm predict were left out of `ds`, when some were. */
+void cli_report_predicted(const frm_dataset *ds);
 
 /*
  * From here on SIGINT, SIGTERM and SIGHUP remove the output temporaries

@@ -55,8 +55,9 @@ void cli_remove_temporaries_on_signals(void)
     }
 }
 
-/* Configurations shown when the whole list is not asked for. */
+/* Configurations, and models of each, shown when the whole list is not asked for. */
 #define ABSENT_LINES 12
+#define ABSENT_MODELS 6
 
 void cli_report_absent(const frm_score_absent *absent, size_t n, bool all)
 {
@@ -83,14 +84,25 @@ void cli_report_absent(const frm_score_absent *absent, size_t n, bool all)
                     absent[i].entry->config_id, end - i, end - i == 1 ? "" : "s", absent[i].field);
         } else {
             fprintf(stderr, "frm:   %s:", absent[i].entry->config_id);
-            for (size_t k = i; k < end; k++)
+            size_t last = all || end - i <= ABSENT_MODELS ? end : i + ABSENT_MODELS;
+            for (size_t k = i; k < last; k++)
                 fprintf(stderr, "%s %s (no %s)", k > i ? "," : "", absent[k].entry->model,
                         absent[k].field);
+            if (last < end)
+                fprintf(stderr, " and %zu more", end - last);
             fputc('\n', stderr);
         }
         shown++;
         i = end;
     }
+}
+
+void cli_report_predicted(const frm_dataset *ds)
+{
+    size_t n = frm_dataset_n_predicted(ds);
+    if (n)
+        fprintf(stderr, "frm: note: %zu record%s of 'frm predict' left out: predictions, not "
+                "measurements (--include-predicted uses them)\n", n, n == 1 ? "" : "s");
 }
 
 int cli_usage_error(const char *command, const char *fmt, ...)

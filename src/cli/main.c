@@ -16,8 +16,9 @@ typedef struct command {
 static const command commands[] = {
     {"analyze", cmd_analyze, analyze_usage, "the paper's cross-platform analysis of benchmark records"},
     {"bench", cmd_bench, bench_usage, "measure ONNX models on this machine, one record per model"},
-    {"import", cmd_import, import_usage, "turn timm CSVs, TFLite and ONNX Runtime benchmark logs, any CSV into records"},
+    {"import", cmd_import, import_usage, "turn timm, AI Hub, ncnn, TFLite and ONNX Runtime results or any CSV into records"},
     {"info", cmd_info, info_usage, "show frm, ONNX Runtime and host information"},
+    {"predict", cmd_predict, predict_usage, "predict latency and rank on a new device from a few models measured there"},
     {"profile", cmd_profile, profile_usage, "count MACs, FLOPs, parameters and activations of ONNX models"},
     {"run", cmd_run, run_usage, "run the study here: zoo, benchmarks under 3 configurations, FRM table"},
     {"score", cmd_score, score_usage, "compute FRM per configuration from benchmark records"},

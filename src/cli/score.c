@@ -42,6 +42,7 @@ const char score_usage[] =
     "                          then score the rest (exit 0)\n"
     "      --verbose           list every record left out for lacking MACs or\n"
     "                          memory (sources that measure none), not the first few\n"
+    "      --include-predicted use records of 'frm predict' as measurements\n"
     "  -h, --help              show this help\n"
     "\n"
     "Any bad record, missing baseline or unusable value is reported with its\n"
@@ -54,7 +55,7 @@ typedef struct score_args {
     frm_score_options opts;
     cli_format format;
     frm_dedupe dedupe;
-    bool skip_bad, verbose;
+    bool skip_bad, verbose, include_predicted;
 } score_args;
 
 static void on_problem(void *ctx, const frm_error *e)
@@ -218,7 +219,7 @@ static void print_csv(const frm_scores *sc)
 /* CLI_OK to go on, -1 when --help was printed, CLI_USAGE after a mistake. */
 static int parse_args(int argc, char **argv, score_args *a)
 {
-    enum { OPT_FRM_Q = 256, OPT_OPS, OPT_DEDUPE, OPT_SKIP_BAD, OPT_VERBOSE };
+    enum { OPT_FRM_Q = 256, OPT_OPS, OPT_DEDUPE, OPT_SKIP_BAD, OPT_VERBOSE, OPT_PREDICTED };
     static const struct option options[] = {
         {"baseline", required_argument, NULL, 'b'},
         {"metric", required_argument, NULL, 'm'},
@@ -228,6 +229,7 @@ static int parse_args(int argc, char **argv, score_args *a)
         {"dedupe", required_argument, NULL, OPT_DEDUPE},
         {"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
         {"verbose", no_argument, NULL, OPT_VERBOSE},
+        {"include-predicted", no_argument, NULL, OPT_PREDICTED},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -282,6 +284,9 @@ static int parse_args(int argc, char **argv, score_args *a)
             else
                 return cli_usage_error("score", "unknown --dedupe '%s' (use first or last)", optarg);
             break;
+        case OPT_PREDICTED:
+            a->include_predicted = true;
+            break;
         case OPT_VERBOSE:
             a->verbose = true;
             break;
@@ -305,6 +310,7 @@ static bool load_all(frm_dataset *ds, int argc, char **argv, score_args *a, bool
 {
     bool clean = true;
     *io_failed = false;
+    frm_dataset_keep_predicted(ds, a->include_predicted);
     for (int i = optind; i < argc; i++) {
         frm_error err;
         frm_code rc = frm_dataset_load(ds, argv[i], on_problem, a, &err);
@@ -315,6 +321,7 @@ static bool load_all(frm_dataset *ds, int argc, char **argv, score_args *a, bool
             clean = false;
         }
     }
+    cli_report_predicted(ds);
     return clean;
 }
 

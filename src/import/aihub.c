@@ -737,7 +737,8 @@ static frm_code walk(frmi_importer *im, const char *dir, int depth, size_t *foun
             n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, by_name);
+    if (n > 0)
+        qsort(names, n, sizeof *names, by_name);
     for (size_t i = 0; rc == FRM_OK && i < n; i++) {
         char *path = join(dir, names[i]);
         struct stat st;

@@ -715,6 +715,8 @@ frm_code frmi_import_add(frmi_importer *im, frmi_import_row *row, const char *pa
     const struct {
         const char *what, *value;
     } texts[] = {{"model name", r->model}, {"device", r->device}, {"framework", r->framework},
+                 /* the source's spelling names the record when an alias would merge two */
+                 {"model name", row->source_model}, {"model name", row->aliased_from},
                  {"framework version", r->framework_version}, {"config_id", r->config_id},
                  {"config", row->config.data}};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)

@@ -45,6 +45,8 @@ struct frm_dataset {
     uint32_t *files;           /* file index -> pool id */
     size_t n_files, cap_files;
     size_t n_error_records, n_rejected;
+    size_t n_predicted;        /* records of frm predict, left out */
+    bool keep_predicted;
     disputed *disputes;        /* of the load in progress */
     size_t n_disputes, cap_disputes;
 };
@@ -98,6 +100,8 @@ size_t frm_dataset_size(const frm_dataset *ds) { return ds->n_entries; }
 size_t frm_dataset_n_configs(const frm_dataset *ds) { return ds->n_configs; }
 size_t frm_dataset_n_models(const frm_dataset *ds) { return ds->n_models; }
 size_t frm_dataset_n_error_records(const frm_dataset *ds) { return ds->n_error_records; }
+size_t frm_dataset_n_predicted(const frm_dataset *ds) { return ds->n_predicted; }
+void frm_dataset_keep_predicted(frm_dataset *ds, bool keep) { ds->keep_predicted = keep; }
 size_t frm_dataset_n_rejected(const frm_dataset *ds) { return ds->n_rejected; }
 
 const frm_entry *frm_dataset_entry(const frm_dataset *ds, size_t i)
@@ -255,6 +259,11 @@ static frm_code add_record(frm_dataset *ds, const frm_record *rec, origin here, 
     frm_code rc;
     if (!rec->ok) {
         ds->n_error_records++;
+        return FRM_OK;
+    }
+    /* a prediction is no measurement: analysed only when asked for */
+    if (!ds->keep_predicted && rec->source && strncmp(rec->source, "predict:", 8) == 0) {
+        ds->n_predicted++;
         return FRM_OK;
     }
     if (!rec->model || !rec->config_id || !rec->device || !rec->framework ||
