@@ -92,6 +92,7 @@ bench: build
 	@./build/bench_analyze_scale
 	@./build/bench_import_scale
 	@./build/bench_import_aihub
+	@./build/bench_predict_scale
 
 install: build
 	@cmake --install build --prefix $(PREFIX)

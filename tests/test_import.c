@@ -414,6 +414,9 @@ static void timm_alias_collisions(void **state)
     assert_same(find(&r, NULL, "tv_resnet50@288")->latency_ms.median, 50.1);
     /* alone, the alias still applies */
     assert_same(find(&r, NULL, "densenet121")->latency_ms.median, 20);
+    /* pt113 is PyTorch 1.13, not 1.1.3 */
+    assert_string_equal(find(&r, NULL, "densenet121")->framework_version, "1.13");
+    assert_contains(find(&r, NULL, "densenet121")->config_id, "/pt1.13/");
     assert_true(tu_import_said(&r, "old.csv:2: 'resnet50' is measured in configuration"));
     tu_import_free(&r);
 

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "predict/predict.h"
 #include "testutil.h"
 
@@ -282,6 +284,167 @@ static void device_left_out_whole(void **state_)
     unload(&l);
 }
 
+/* The command: a table, JSON whose numbers are the library's, records that score leaves out. */
+static void command_output(void **state_)
+{
+    (void)state_;
+    char *text = synthetic(12, 15, 0.05, false);
+    const char *dataset = tu_write("cli-dataset.jsonl", text);
+    free(text);
+    char target[4096] = "";
+    strcat(target, tu_line("here/ort", "here", "cpu", "m0", 2.0, 1, NAN, NAN, NAN, NAN));
+    strcat(target, tu_line("here/ort", "here", "cpu", "m1", 7.0, 1, NAN, NAN, NAN, NAN));
+    strcat(target, tu_line("here/ort", "here", "cpu", "m2", 30.0, 4, NAN, NAN, NAN, NAN));
+    const char *anchors = tu_write("cli-target.jsonl", target);
+    char out_path[1100];
+    snprintf(out_path, sizeof out_path, "%s/predicted.jsonl", tu_tmpdir());
+
+    tu_run r = tu_frm(NULL, NULL, "predict", "--dataset", dataset, "-f", "json", "-o", out_path,
+                      anchors, NULL);
+    assert_int_equal(r.status, 0);
+    json_error_t jerr;
+    json_t *doc = json_loads(r.out, 0, &jerr);
+    assert_non_null(doc);
+    json_t *models = json_object_get(doc, "models");
+    assert_int_equal(json_array_size(models), 15);
+    size_t measured = 0;
+    double last = 0;
+    for (size_t i = 0; i < 15; i++) {
+        json_t *m = json_array_get(models, i);
+        double ms = json_number_value(json_object_get(m, "latency_ms"));
+        assert_true(ms >= last);   /* sorted by latency, ranks in order */
+        last = ms;
+        assert_int_equal(json_integer_value(json_object_get(m, "rank")), (json_int_t)i + 1);
+        if (json_is_true(json_object_get(m, "measured"))) {
+            measured++;
+            const char *name = json_string_value(json_object_get(m, "model"));
+            /* per sample: the batch-4 anchor's 30 ms is 7.5 ms */
+            assert_true(ms == (strcmp(name, "m0") == 0 ? 2.0 : strcmp(name, "m1") == 0 ? 7.0 : 7.5));
+        } else {
+            json_t *iv = json_object_get(m, "interval_ms");
+            assert_true(json_number_value(json_array_get(iv, 0)) <= ms);
+            assert_true(json_number_value(json_array_get(iv, 1)) >= ms);
+        }
+    }
+    assert_int_equal(measured, 3);
+    double weights = 0;
+    json_t *nb = json_object_get(doc, "neighbours");
+    for (size_t i = 0; i < json_array_size(nb); i++)
+        weights += json_number_value(json_object_get(json_array_get(nb, i), "weight"));
+    assert_true(fabs(weights - 1) < 1e-9);
+    json_decref(doc);
+    tu_run_free(&r);
+
+    /* the records: 12 predictions, marked; score and analyze do not take them as measurements */
+    char *records = tu_read(out_path);
+    assert_non_null(records);
+    size_t lines = 0;
+    for (const char *p = records; (p = strchr(p, '\n')); p++)
+        lines++;
+    assert_int_equal(lines, 12);
+    assert_non_null(strstr(records, "\"source\":\"predict:neighbours\""));
+    assert_non_null(strstr(records, "\"predicted\":true"));
+    assert_non_null(strstr(records, "\"config_id\":\"here/ort/predicted\""));
+    free(records);
+    r = tu_frm(NULL, NULL, "score", out_path, NULL);
+    assert_int_equal(r.status, 1);
+    assert_contains(r.err, "12 records of 'frm predict' left out");
+    tu_run_free(&r);
+
+    /* the table names the anchors and what it leaned on */
+    r = tu_frm(NULL, NULL, "predict", "--dataset", dataset, anchors, NULL);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "Predicted for here/ort (here, cpu) from 3 anchors: m0 2 ms, m1 7 ms, "
+                           "m2 7.5 ms");
+    assert_contains(r.out, "Leaned on ");
+    assert_contains(r.out, "measured");
+    tu_run_free(&r);
+
+    r = tu_frm(NULL, NULL, "predict", "--evaluate", "--dataset", dataset, "--anchors", "m0,m1,m2",
+               "-f", "json", NULL);
+    assert_int_equal(r.status, 0);
+    doc = json_loads(r.out, 0, &jerr);
+    assert_non_null(doc);
+    json_t *frm = json_object_get(json_object_get(doc, "methods"), "frm");
+    assert_int_equal(json_integer_value(json_object_get(frm, "targets")), 12);
+    json_decref(doc);
+    tu_run_free(&r);
+
+    r = tu_frm(NULL, NULL, "predict", "--suggest-anchors", "2", "--dataset", dataset, NULL);
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "Anchors to measure:\n  1. m");
+    tu_run_free(&r);
+}
+
+/* Each bad request: a message that says what is wrong, and the exit status. */
+static void command_errors(void **state_)
+{
+    (void)state_;
+    char *text = synthetic(6, 8, 0.05, false);
+    const char *dataset = tu_write("err-dataset.jsonl", text);
+    free(text);
+    char two[4096] = "";
+    strcat(two, tu_line("a/ort", "a", "cpu", "m0", 2.0, 1, NAN, NAN, NAN, NAN));
+    strcat(two, tu_line("b/ort", "b", "cpu", "m1", 7.0, 1, NAN, NAN, NAN, NAN));
+    const char *spread = tu_write("err-spread.jsonl", two);
+    const char *one = tu_write("err-one.jsonl",
+                               tu_line("a/ort", "a", "cpu", "m0", 2.0, 1, NAN, NAN, NAN, NAN));
+    char unknown[4096] = "";
+    strcat(unknown, tu_line("a/ort", "a", "cpu", "m0", 2.0, 1, NAN, NAN, NAN, NAN));
+    strcat(unknown, tu_line("a/ort", "a", "cpu", "nosuch", 7.0, 1, NAN, NAN, NAN, NAN));
+    const char *lacks = tu_write("err-unknown.jsonl", unknown);
+    const char *single = tu_write("err-single.jsonl",
+                                  tu_line("c/ort", "c", "cpu", "m0", 1, 1, NAN, NAN, NAN, NAN));
+    const char *bad_latency = tu_write("err-latency.jsonl",
+                                       "{\"schema\":\"frm.record/1\",\"status\":\"ok\","
+                                       "\"model\":\"m0\",\"device\":\"a\",\"tier\":\"cpu\","
+                                       "\"framework\":\"ort\",\"config_id\":\"a/ort\","
+                                       "\"latency_ms\":{\"median\":-1}}\n");
+    static const struct {
+        const char *args[8];
+        int status;
+        const char *message;
+    } cases[] = {
+        {{"predict", "TARGET", NULL}, 2, "no --dataset"},
+        {{"predict", "--dataset", "DATA", NULL}, 2, "no TARGET"},
+        {{"predict", "--evaluate", "--dataset", "DATA", "TARGET", NULL}, 2, "takes no TARGET"},
+        {{"predict", "--dataset", "DATA", "--anchors", "3", "TARGET", NULL}, 2,
+         "go with --evaluate"},
+        {{"predict", "--dataset", "DATA", "--coverage", "1.5", "TARGET", NULL}, 2, "--coverage"},
+        {{"predict", "--evaluate", "--dataset", "DATA", "--anchors", "m0,nosuch", NULL}, 2,
+         "'nosuch' is no model of the dataset"},
+        {{"predict", "--evaluate", "--dataset", "DATA", "--anchors", "1", NULL}, 2, "--anchors"},
+        {{"predict", "--dataset", "DATA", "SPREAD", NULL}, 1,
+         "spread over 2 configurations ('a/ort', 'b/ort')"},
+        {{"predict", "--dataset", "DATA", "ONE", NULL}, 1, "1 anchor: the shape"},
+        {{"predict", "--dataset", "DATA", "UNKNOWN", NULL}, 1,
+         "err-unknown.jsonl:2) is in no configuration of the dataset"},
+        {{"predict", "--dataset", "SINGLE", "ONE", NULL}, 1, "the dataset has 1 configuration"},
+        {{"predict", "--dataset", "DATA", "LATENCY", NULL}, 1,
+         "err-latency.jsonl:1: anchor 'm0': latency -1 ms is not a positive number"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *argv[8] = {NULL};
+        for (size_t k = 0; k < 8 && cases[i].args[k]; k++) {
+            const char *a = cases[i].args[k];
+            argv[k] = strcmp(a, "DATA") == 0       ? dataset
+                      : strcmp(a, "TARGET") == 0   ? one
+                      : strcmp(a, "SPREAD") == 0   ? spread
+                      : strcmp(a, "ONE") == 0      ? one
+                      : strcmp(a, "UNKNOWN") == 0  ? lacks
+                      : strcmp(a, "SINGLE") == 0   ? single
+                      : strcmp(a, "LATENCY") == 0  ? bad_latency
+                                                   : a;
+        }
+        tu_run r = tu_frm(NULL, NULL, argv[0], argv[1], argv[2], argv[3], argv[4], argv[5],
+                          argv[6], argv[7]);
+        if (r.status != cases[i].status || !strstr(r.err, cases[i].message))
+            fail_msg("case %zu: status %d, stderr:\n%s", i, r.status, r.err);
+        assert_string_equal(r.out, "");
+        tu_run_free(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +452,8 @@ int main(void)
         cmocka_unit_test(exact_when_one_factor),
         cmocka_unit_test(calibrated_and_better_than_macs),
         cmocka_unit_test(device_left_out_whole),
+        cmocka_unit_test(command_output),
+        cmocka_unit_test(command_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

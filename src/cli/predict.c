@@ -225,6 +225,13 @@ static int load_target(char **files, size_t n_files, const predict_args *a,
         const frm_entry *e = frm_dataset_entry(t->ds, i);
         size_t j = frmi_pred_model_index(m, e->model);
         double ms = e->latency_ms / (e->batch >= 1 ? e->batch : 1);
+        if (!(isfinite(ms) && ms > 0)) {
+            cli_error("%s:%llu: anchor '%s': latency %g ms is not a positive number",
+                      frm_dataset_file(t->ds, e->file_index), (unsigned long long)e->line,
+                      e->model, e->latency_ms);
+            unknown++;
+            continue;
+        }
         if (j == SIZE_MAX) {
             cli_error("anchor '%s' (%s:%llu) is in no configuration of the dataset: nothing to "
                       "compare it with; leave it out of the target", e->model,
@@ -311,12 +318,17 @@ static void write_prediction_table(frmi_buf *out, const frmi_pred_matrix *m, con
                         nb->distance, exp(nb->log_scale));
     }
     frmi_buf_puts(out, "\n");
+    int width = 5;
+    for (size_t i = 0; i < n; i++) {
+        int len = (int)strlen(m->models[rows[i].model]);
+        width = len > width ? (len < 60 ? len : 60) : width;
+    }
     if (markdown)
         frmi_buf_printf(out, "| rank | model | latency ms | %.0f%% interval | FRM (est.) | |\n"
                         "|---:|---|---:|---|---:|---|\n", coverage * 100);
     else
-        frmi_buf_printf(out, "  rank  %-32s  latency ms   %.0f%% interval ms       FRM*\n",
-                        "model", coverage * 100);
+        frmi_buf_printf(out, "  rank  %-*s  latency ms   %.0f%% interval ms       FRM*\n",
+                        width, "model", coverage * 100);
     for (size_t i = 0; i < n; i++) {
         const row *w = &rows[i];
         if (markdown) {
@@ -332,7 +344,7 @@ static void write_prediction_table(frmi_buf *out, const frmi_pred_matrix *m, con
             frmi_buf_printf(out, "%s |\n", w->measured ? "measured" : "");
             continue;
         }
-        frmi_buf_printf(out, "  %4zu  %-32s", i + 1, m->models[w->model]);
+        frmi_buf_printf(out, "  %4zu  %-*s", i + 1, width, m->models[w->model]);
         put_ms(out, w->ms);
         if (w->measured)
             frmi_buf_printf(out, "   %-20s", "measured");
@@ -851,6 +863,11 @@ int cmd_predict(int argc, char **argv)
         cli_error("%s", err.message);
         goto done;
     }
+    if (m.n_no_latency)
+        cli_warning("%zu record%s without a positive latency left out (the first: %s:%llu, "
+                    "model '%s')", m.n_no_latency, m.n_no_latency == 1 ? "" : "s",
+                    frm_dataset_file(ds, m.no_latency->file_index),
+                    (unsigned long long)m.no_latency->line, m.no_latency->model);
     if (m.n_configs < 2) {
         cli_error("the dataset has %zu configuration%s: predicting needs others to learn from",
                   m.n_configs, m.n_configs == 1 ? "" : "s");

@@ -81,11 +81,17 @@ static bool all_digits(const char *s)
     return true;
 }
 
-/* "240" -> "2.4.0", "1131" -> "1.13.1": first digit major, last patch, the rest minor. */
+/*
+ * "240" -> "2.4.0", "1131" -> "1.13.1": first digit major, last patch, the
+ * rest minor.  "110" to "113" are PyTorch 1.10 to 1.13 (timm names them
+ * without a patch; there never was a 1.1.1 to 1.1.3).
+ */
 static void dotted_version(const char *digits, char *out, size_t size)
 {
     size_t n = strlen(digits);
-    if (n < 3)
+    if (n == 3 && digits[0] == '1' && digits[1] == '1' && digits[2] >= '0' && digits[2] <= '3')
+        snprintf(out, size, "1.%s", digits + 1);
+    else if (n < 3)
         snprintf(out, size, "%s", digits);
     else
         snprintf(out, size, "%c.%.*s.%c", digits[0], (int)(n - 2), digits + 1, digits[n - 1]);

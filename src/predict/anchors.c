@@ -9,8 +9,9 @@
  * lacks the candidate counts rho 0, so anchors that few devices measured
  * lose.  The first anchor, before any shape can be measured, is the most
  * widely measured model (the one nearest the median latency on a tie).
- * Candidates are the most widely measured models; the sample and the
- * candidate list are capped so that a step costs the same on any dataset.
+ * Candidates are the most widely measured models; the sample, the
+ * candidate list and the models each candidate is judged on are capped
+ * so that a step costs the same on any dataset.
  */
 #include <math.h>
 #include <stdint.h>
@@ -23,6 +24,7 @@
 
 #define MAX_CANDIDATES 24
 #define MAX_SAMPLE 40
+#define MAX_SCORED 200             /* models a candidate is judged on, spread over the list */
 #define NEIGHBOURS 5
 
 static int by_value(const void *a, const void *b)
@@ -45,8 +47,9 @@ static int by_count(const void *a, const void *b)
 
 /* Mean rho over the sample with `anchors`; 0 for a configuration that lacks one. */
 static double mean_rho(const frmi_pred_matrix *m, const bool *usable, const size_t *sample,
-                       size_t n_sample, const size_t *anchors, size_t n_anchors, bool *others,
-                       double *pred, double *x, double *y, void *scratch)
+                       size_t n_sample, const size_t *anchors, size_t n_anchors,
+                       const size_t *scored, size_t n_scored, bool *others, double *pred,
+                       double *x, double *y, void *scratch)
 {
     double sum = 0;
     for (size_t i = 0; i < n_sample; i++) {
@@ -60,10 +63,12 @@ static double mean_rho(const frmi_pred_matrix *m, const bool *usable, const size
         for (size_t c = 0; c < m->n_configs; c++)
             others[c] = (!usable || usable[c]) && m->device[c] != m->device[t];
         frmi_pred_target target = {anchors, ya, n_anchors};
-        if (!frmi_pred_point(m, others, &target, NEIGHBOURS, pred, NULL, scratch))
+        if (!frmi_pred_point_columns(m, others, &target, NEIGHBOURS, scored, n_scored, pred, NULL,
+                                     scratch))
             continue;
         size_t n = 0;
-        for (size_t j = 0; j < m->n_models; j++) {
+        for (size_t q = 0; q < n_scored; q++) {
+            size_t j = scored[q];
             bool anchor = false;
             for (a = 0; a < n_anchors; a++)
                 anchor = anchor || anchors[a] == j;
@@ -87,13 +92,14 @@ frm_code frmi_pred_suggest(const frmi_pred_matrix *m, const bool *usable, size_t
     if (k > 16 || n_fixed > k)
         return frmi_fail(err, FRM_E_ARGUMENT, "%zu anchors: at most 16 are supported", k);
     coverage *cov = malloc((nm ? nm : 1) * sizeof *cov);
+    size_t *scored = malloc((nm ? nm : 1) * sizeof *scored);
     size_t *sample = malloc((nc ? nc : 1) * sizeof *sample);
     bool *others = malloc((nc ? nc : 1) * sizeof *others);
     double *pred = malloc((nm ? nm : 1) * sizeof *pred);
     double *x = malloc((nm ? nm : 1) * sizeof *x), *y = malloc((nm ? nm : 1) * sizeof *y);
     void *scratch = malloc(frmi_pred_scratch_size(m));
     frm_code rc = FRM_OK;
-    if (!cov || !sample || !others || !pred || !x || !y || !scratch) {
+    if (!cov || !scored || !sample || !others || !pred || !x || !y || !scratch) {
         rc = frmi_nomem(err);
         goto done;
     }
@@ -119,6 +125,9 @@ frm_code frmi_pred_suggest(const frmi_pred_matrix *m, const bool *usable, size_t
                        "configurations: too few to choose %zu anchors", n_cand, k);
         goto done;
     }
+    size_t n_scored = nm < MAX_SCORED ? nm : MAX_SCORED;
+    for (size_t i = 0; i < n_scored; i++)
+        scored[i] = i * nm / n_scored;
     for (size_t step = n_fixed; step < k; step++) {
         size_t best = SIZE_MAX;
         double best_score = -INFINITY;
@@ -152,8 +161,8 @@ frm_code frmi_pred_suggest(const frmi_pred_matrix *m, const bool *usable, size_t
                 if (taken)
                     continue;
                 anchors[step] = j;
-                double s = mean_rho(m, usable, sample, n_sample, anchors, step + 1, others, pred,
-                                    x, y, scratch);
+                double s = mean_rho(m, usable, sample, n_sample, anchors, step + 1, scored,
+                                    n_scored, others, pred, x, y, scratch);
                 if (s > best_score) {
                     best_score = s;
                     best = j;
@@ -171,6 +180,7 @@ frm_code frmi_pred_suggest(const frmi_pred_matrix *m, const bool *usable, size_t
     }
 done:
     free(cov);
+    free(scored);
     free(sample);
     free(others);
     free(pred);

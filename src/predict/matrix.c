@@ -96,8 +96,11 @@ frm_code frmi_pred_matrix_build(const frm_dataset *ds, frmi_pred_matrix *out, fr
     for (size_t i = 0; i < frm_dataset_size(ds); i++) {
         const frm_entry *e = frm_dataset_entry(ds, i);
         double per_sample = e->latency_ms / (e->batch >= 1 ? e->batch : 1);
-        if (isfinite(per_sample) && per_sample > 0)
+        if (isfinite(per_sample) && per_sample > 0) {
             out->log_latency[(size_t)e->config_index * nm + e->model_id] = log(per_sample);
+        } else if (out->n_no_latency++ == 0) {
+            out->no_latency = e;
+        }
     }
     frm_code rc = medians(ds, nm, 0, out->macs, err);
     if (rc == FRM_OK)

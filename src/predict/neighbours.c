@@ -119,9 +119,19 @@ static double predict_model(const frmi_pred_matrix *m, const candidate *cand, si
 size_t frmi_pred_point(const frmi_pred_matrix *m, const bool *usable, const frmi_pred_target *t,
                        size_t neighbours, double *log_latency, double *spread, void *scratch)
 {
+    return frmi_pred_point_columns(m, usable, t, neighbours, NULL, m->n_models, log_latency,
+                                   spread, scratch);
+}
+
+size_t frmi_pred_point_columns(const frmi_pred_matrix *m, const bool *usable,
+                               const frmi_pred_target *t, size_t neighbours,
+                               const size_t *columns, size_t n_columns, double *log_latency,
+                               double *spread, void *scratch)
+{
     candidate *cand = scratch;
     size_t n = rank_candidates(m, usable, t, cand);
-    for (size_t j = 0; j < m->n_models; j++) {
+    for (size_t i = 0; i < n_columns; i++) {
+        size_t j = columns ? columns[i] : i;
         double s = NAN;
         log_latency[j] = n ? predict_model(m, cand, n, neighbours, j, &s, NULL, NULL) : NAN;
         if (spread)

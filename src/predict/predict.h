@@ -30,6 +30,8 @@ typedef struct frmi_pred_matrix {
     double *memory_mb;         /* per model: the median over its records, NaN when none */
     size_t *device;            /* per configuration: the index of its device, 0 .. n_devices */
     size_t n_devices;
+    const frm_entry *no_latency; /* the first record without a positive latency, left out */
+    size_t n_no_latency;
 } frmi_pred_matrix;
 
 /*
@@ -105,6 +107,11 @@ void frmi_pred_result_release(frmi_pred_result *r);
 size_t frmi_pred_scratch_size(const frmi_pred_matrix *m);
 size_t frmi_pred_point(const frmi_pred_matrix *m, const bool *usable, const frmi_pred_target *t,
                        size_t neighbours, double *log_latency, double *spread, void *scratch);
+/* The same for the models columns[0..n_columns) only; the other cells are left as they are. */
+size_t frmi_pred_point_columns(const frmi_pred_matrix *m, const bool *usable,
+                               const frmi_pred_target *t, size_t neighbours,
+                               const size_t *columns, size_t n_columns, double *log_latency,
+                               double *spread, void *scratch);
 
 /*
  * The interval scale q for these anchors: up to calibration_targets
