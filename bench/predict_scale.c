@@ -127,7 +127,7 @@ int main(void)
     printf("  2000 x 1000   matrix   %7.3f s   (the reference)\n", matrix);
     printf("  2000 x 1000   predict  %7.3f s   %6.1fx the matrix   peak RSS %.0f MB   "
            "(%zu calibration predictions)\n", predict, predict / matrix, predict_peak,
-           r.n_calibration);
+           r.calibration.n_residuals);
     if (predict > 2.0 || predict_peak > 1024) {
         printf("  FAILED: predict must take under 2 s and 1 GB\n");
         status = 1;

@@ -14,6 +14,7 @@
 
 #include "predict/predict.h"
 #include "testutil.h"
+#include "testutil_onnx.h"
 
 /* A deterministic stream of uniforms in (0, 1) and standard normals. */
 static uint64_t state = 20261207u;
@@ -411,6 +412,7 @@ static void command_errors(void **state_)
         {{"predict", "--dataset", "DATA", "--anchors", "3", "TARGET", NULL}, 2,
          "go with --evaluate"},
         {{"predict", "--dataset", "DATA", "--coverage", "1.5", "TARGET", NULL}, 2, "--coverage"},
+        {{"predict", "--dataset", "DATA", "--bench", NULL}, 2, "--bench measures the TARGET"},
         {{"predict", "--evaluate", "--dataset", "DATA", "--anchors", "m0,nosuch", NULL}, 2,
          "'nosuch' is no model of the dataset"},
         {{"predict", "--evaluate", "--dataset", "DATA", "--anchors", "1", NULL}, 2, "--anchors"},
@@ -445,6 +447,41 @@ static void command_errors(void **state_)
     }
 }
 
+/* --bench: the anchors measured here through frm bench's harness, then predicted from. */
+static void bench_then_predict(void **state_)
+{
+    (void)state_;
+    char *text = NULL;
+    size_t len = 0;
+    const char *names[] = {"tiny_a", "tiny_b", "tiny_c", "other_1", "other_2"};
+    const double base[] = {1, 2, 4, 3, 8};
+    for (size_t c = 0; c < 4; c++) {
+        char config[16], device[16];
+        snprintf(config, sizeof config, "c%zu/ort", c);
+        snprintf(device, sizeof device, "d%zu", c);
+        for (size_t j = 0; j < 5; j++)
+            append(&text, &len, tu_line(config, device, "cpu", names[j], base[j] * (1 + (double)c),
+                                        1, NAN, NAN, NAN, NAN));
+    }
+    const char *dataset = tu_write("bench-dataset.jsonl", text);
+    free(text);
+    const char *a = tu_matmul_relu_model("tiny_a", 64);
+    const char *b = tu_matmul_relu_model("tiny_b", 96);
+    const char *c = tu_matmul_relu_model("tiny_c", 128);
+    tu_run r = tu_frm(NULL, NULL, "predict", "--dataset", dataset, "--bench", "-f", "csv", a, b, c,
+                      NULL);
+    assert_int_equal(r.status, 0);
+    /* the three measured, the two others predicted */
+    assert_contains(r.out, "rank,model,latency_ms,interval_lo_ms,interval_hi_ms,measured,macs,");
+    assert_contains(r.out, ",tiny_a,");
+    assert_contains(r.out, ",other_1,");
+    size_t measured = 0;
+    for (const char *p = r.out; (p = strstr(p, ",true,")); p++)
+        measured++;
+    assert_int_equal(measured, 3);
+    tu_run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -454,6 +491,7 @@ int main(void)
         cmocka_unit_test(device_left_out_whole),
         cmocka_unit_test(command_output),
         cmocka_unit_test(command_errors),
+        cmocka_unit_test(bench_then_predict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

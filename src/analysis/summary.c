@@ -6,12 +6,7 @@
 
 #include "analysis/analysis.h"
 #include "frm/stats.h"
-
-static int ascending(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+#include "stats/sort.h"
 
 void frmi_describe_values(double *x, size_t n, double *mean, double *std, double *median)
 {
@@ -24,7 +19,7 @@ void frmi_describe_values(double *x, size_t n, double *mean, double *std, double
     double m = sum / (double)n, ss = 0.0;
     for (size_t i = 0; i < n; i++)
         ss += (x[i] - m) * (x[i] - m);
-    qsort(x, n, sizeof *x, ascending);
+    frmi_sort_ascending(x, n);
     *mean = m;
     *std = n > 1 ? sqrt(ss / (double)(n - 1)) : NAN;
     *median = frm_quantile_sorted(x, n, 0.5);

@@ -54,6 +54,15 @@ void cli_warning(const char *fmt, ...) FRMI_PRINTF(1, 2);
  */
 void cli_report_absent(const frm_score_absent *absent, size_t n, bool all);
 
+/*
+ * Writes `path` whole or not at all (util/output.h): `write` fills the
+ * stream; on its failure (message in err) or any I/O error the old file
+ * stays, the temporary is removed (on SIGINT/SIGTERM too), and the error
+ * is reported.  CLI_OK or CLI_FAILURE.
+ */
+typedef frm_code (*cli_write_fn)(FILE *out, void *ctx, frm_error *err);
+int cli_write_file(const char *path, cli_write_fn write, void *ctx);
+
 /* The note that records of frm predict were left out of `ds`, when some were. */
 void cli_report_predicted(const frm_dataset *ds);
 

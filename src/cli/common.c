@@ -97,6 +97,27 @@ void cli_report_absent(const frm_score_absent *absent, size_t n, bool all)
     }
 }
 
+int cli_write_file(const char *path, cli_write_fn write, void *ctx)
+{
+    frmi_output out;
+    frm_error err;
+    if (frmi_output_open(&out, path, &err) != FRM_OK) {
+        cli_error("%s", err.message);
+        return CLI_FAILURE;
+    }
+    cli_remove_temporaries_on_signals();
+    if (write(out.f, ctx, &err) != FRM_OK) {
+        frmi_output_abort(&out);
+        cli_error("%s: %s", path, err.message);
+        return CLI_FAILURE;
+    }
+    if (frmi_output_commit(&out, &err) != FRM_OK) {
+        cli_error("%s", err.message);
+        return CLI_FAILURE;
+    }
+    return CLI_OK;
+}
+
 void cli_report_predicted(const frm_dataset *ds)
 {
     size_t n = frm_dataset_n_predicted(ds);

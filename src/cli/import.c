@@ -321,26 +321,9 @@ static void on_diag(void *ctx, const frm_error *e)
     cli_warning("%s (skipped)", e->message);
 }
 
-/* The records to `path`, replaced whole or not at all (util/output.h). */
-static int write_output(const frmi_importer *im, const char *path)
+static frm_code write_records(FILE *out, void *im, frm_error *err)
 {
-    frmi_output out;
-    frm_error err;
-    if (frmi_output_open(&out, path, &err) != FRM_OK) {
-        cli_error("%s", err.message);
-        return CLI_FAILURE;
-    }
-    cli_remove_temporaries_on_signals();
-    if (frmi_importer_write(im, out.f, &err) != FRM_OK) {
-        frmi_output_abort(&out);
-        cli_error("%s: %s", path, err.message);
-        return CLI_FAILURE;
-    }
-    if (frmi_output_commit(&out, &err) != FRM_OK) {
-        cli_error("%s", err.message);
-        return CLI_FAILURE;
-    }
-    return CLI_OK;
+    return frmi_importer_write(im, out, err);
 }
 
 /* Every entry left out, counted by reason: "entries: 9,589 read, 8,200 records, 1,389 skipped (...)". */
@@ -425,7 +408,7 @@ static int run(import_args *a, char **files, size_t n_files)
         goto done;
     }
     if (a->output) {
-        status = write_output(im, a->output);
+        status = cli_write_file(a->output, write_records, im);
     } else if (frmi_importer_write(im, stdout, &err) != FRM_OK) {
         cli_error("%s", err.message);
     } else {

@@ -4,20 +4,22 @@
  * --evaluate says how far to trust that on the dataset itself, and
  * --suggest-anchors which models to measure.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/analysis_args.h"
 #include "cli/cli.h"
 #include "predict/predict.h"
 #include "util/jsonw.h"
-#include "util/output.h"
 
 const char predict_usage[] =
     "usage: frm predict --dataset FILE... [options] TARGET...\n"
+    "       frm predict --dataset FILE... --bench MODEL.onnx...\n"
     "       frm predict --evaluate --dataset FILE... [--anchors K|LIST] [--group G]\n"
     "       frm predict --suggest-anchors K --dataset FILE... [TARGET...]\n"
     "\n"
@@ -31,6 +33,9 @@ const char predict_usage[] =
     "\n"
     "Options:\n"
     "      --dataset FILE      records of other configurations; repeatable\n"
+    "      --bench             TARGET are ONNX models: measure them here first, as\n"
+    "                          'frm bench' does with its defaults (to keep those\n"
+    "                          records, run frm bench -o instead and pass the file)\n"
     "  -o, --output FILE       also write the predictions as records (source\n"
     "                          \"predict:neighbours\", config.predicted true;\n"
     "                          score, analyze and select leave them out)\n"
@@ -65,6 +70,7 @@ enum {
     OPT_ANCHORS,
     OPT_GROUP,
     OPT_SUGGEST,
+    OPT_BENCH,
 };
 
 typedef struct predict_args {
@@ -72,7 +78,7 @@ typedef struct predict_args {
     char **datasets;
     size_t n_datasets;
     const char *output;
-    bool markdown, evaluate;
+    bool markdown, evaluate, bench;
     frmi_pred_options pred;
     const char *anchors;       /* --anchors LIST */
     size_t n_anchors;          /* --anchors K */
@@ -92,6 +98,7 @@ static int parse_args(int argc, char **argv, predict_args *a)
         {"anchors", required_argument, NULL, OPT_ANCHORS},
         {"group", required_argument, NULL, OPT_GROUP},
         {"suggest-anchors", required_argument, NULL, OPT_SUGGEST},
+        {"bench", no_argument, NULL, OPT_BENCH},
         {"dedupe", required_argument, NULL, CLI_OPT_DEDUPE},
         {"skip-bad", no_argument, NULL, CLI_OPT_SKIP_BAD},
         {"help", no_argument, NULL, 'h'},
@@ -141,6 +148,9 @@ static int parse_args(int argc, char **argv, predict_args *a)
         case OPT_EVALUATE:
             a->evaluate = true;
             break;
+        case OPT_BENCH:
+            a->bench = true;
+            break;
         case OPT_ANCHORS:
             if (optarg[strspn(optarg, "0123456789")] == '\0') {
                 if ((rc = cli_parse_int("predict", "--anchors", optarg, 2, 16, &n)) != CLI_OK)
@@ -179,6 +189,9 @@ static int parse_args(int argc, char **argv, predict_args *a)
     if (a->evaluate && optind < argc)
         return cli_usage_error("predict", "--evaluate takes no TARGET: it predicts the "
                                "dataset's own configurations");
+    if (a->bench && (a->evaluate || optind == argc))
+        return cli_usage_error("predict", "--bench measures the TARGET models: give their .onnx "
+                               "files (and no --evaluate)");
     if (!a->evaluate && !a->suggest && optind == argc)
         return cli_usage_error("predict", "no TARGET: the records of the few models measured on "
                                "the new configuration");
@@ -201,11 +214,49 @@ typedef struct target {
     size_t n;
 } target;
 
+/*
+ * --bench: the models measured here, as frm bench would, into a temporary
+ * record file that is read as the target and then removed.
+ */
+static frm_dataset *bench_target(char **models, size_t n_models, const predict_args *a)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/frm-predict-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!out) {
+        cli_error("cannot create a temporary record file in '%s': %s", dir && *dir ? dir : "/tmp",
+                  strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(path);
+        }
+        return NULL;
+    }
+    cli_bench_plan plan;
+    cli_bench_plan_init(&plan);
+    plan.label = "anchors";
+    cli_bench_report rep;
+    int status = cli_bench_models(&plan, models, n_models, out, &rep);
+    cli_bench_print_summary(stderr, &rep);
+    cli_bench_report_release(&rep);
+    frm_dataset *ds = NULL;
+    if (fclose(out) != 0)
+        cli_error("cannot write the measured records: %s", strerror(errno));
+    else if (status != CLI_OK)
+        cli_error("the anchors could not all be measured (above): nothing predicted");
+    else
+        ds = cli_analysis_load((char *[]){path}, 1, &a->load);
+    unlink(path);
+    return ds;
+}
+
 static int load_target(char **files, size_t n_files, const predict_args *a,
                        const frmi_pred_matrix *m, target *t)
 {
     memset(t, 0, sizeof *t);
-    t->ds = cli_analysis_load(files, n_files, &a->load);
+    t->ds = a->bench ? bench_target(files, n_files, a) : cli_analysis_load(files, n_files, &a->load);
     if (!t->ds)
         return CLI_FAILURE;
     size_t nc = frm_dataset_n_configs(t->ds);
@@ -305,12 +356,13 @@ static void write_prediction_table(frmi_buf *out, const frmi_pred_matrix *m, con
                         t->latency[a]);
     frmi_buf_printf(out, "\n%s%.0f%% intervals: wider the farther the configurations a "
                     "prediction leans on; calibrated on %zu predictions of the dataset's own "
-                    "configurations (%.1f%% inside)\n", markdown ? "\n" : "", coverage * 100,
-                    r->n_calibration, r->calibration_coverage * 100);
+                    "configurations from other devices (%.1f%% inside; median error %.1f%%)\n",
+                    markdown ? "\n" : "", coverage * 100, r->calibration.n_residuals,
+                    r->calibration.achieved * 100, (exp(r->calibration.median_error) - 1) * 100);
     size_t shown = r->n_neighbours < 5 ? r->n_neighbours : 5;
-    frmi_buf_printf(out, "%sLeaned on %zu configuration%s%s\n", markdown ? "\n" : "",
-                    r->n_neighbours, r->n_neighbours == 1 ? "" : "s",
-                    shown < r->n_neighbours ? ", most:" : ":");
+    frmi_buf_printf(out, "%sLeaned on %zu configuration%s, the %zu nearest for each model%s\n",
+                    markdown ? "\n" : "", r->n_neighbours, r->n_neighbours == 1 ? "" : "s",
+                    r->calibration.neighbours, shown < r->n_neighbours ? "; most:" : ":");
     for (size_t i = 0; i < shown; i++) {
         const frmi_pred_neighbour *nb = &r->neighbours[i];
         frmi_buf_printf(out, "%s  %-60s weight %.2f  shape distance %.3f  target/it x%.3g\n",
@@ -378,16 +430,20 @@ static void write_prediction_json(frmi_buf *out, const frmi_pred_matrix *m, cons
     frmi_jsonw_end(&w);
     frmi_jsonw_key(&w, "method");
     frmi_jsonw_string(&w, "neighbours");
+    frmi_jsonw_key(&w, "neighbours_per_model");
+    frmi_jsonw_number(&w, (double)r->calibration.neighbours);
     frmi_jsonw_key(&w, "interval");
     frmi_jsonw_object(&w);
     frmi_jsonw_key(&w, "coverage");
     frmi_jsonw_number(&w, coverage);
     frmi_jsonw_key(&w, "scale");
-    frmi_jsonw_number(&w, r->interval_scale);
+    frmi_jsonw_number(&w, r->calibration.scale);
     frmi_jsonw_key(&w, "calibration_predictions");
-    frmi_jsonw_number(&w, (double)r->n_calibration);
+    frmi_jsonw_number(&w, (double)r->calibration.n_residuals);
     frmi_jsonw_key(&w, "calibration_inside");
-    frmi_jsonw_number(&w, r->calibration_coverage);
+    frmi_jsonw_number(&w, r->calibration.achieved);
+    frmi_jsonw_key(&w, "calibration_median_error");
+    frmi_jsonw_number(&w, exp(r->calibration.median_error) - 1);
     frmi_jsonw_end(&w);
     frmi_jsonw_key(&w, "neighbours");
     frmi_jsonw_array(&w);
@@ -478,74 +534,65 @@ static void write_prediction_csv(frmi_buf *out, const frmi_pred_matrix *m, const
     }
 }
 
+/* What write_records writes. */
+typedef struct predictions {
+    const frmi_pred_matrix *m;
+    const target *t;
+    const row *rows;
+    size_t n;
+    double coverage;
+} predictions;
+
 /* The predictions as records, marked as such; anchors are left out (they are measured). */
-static int write_records(const char *path, const frmi_pred_matrix *m, const target *t,
-                         const row *rows, size_t n, double coverage)
+static frm_code write_records(FILE *out, void *ctx, frm_error *err)
 {
-    frmi_output out;
-    frm_error err;
-    if (frmi_output_open(&out, path, &err) != FRM_OK) {
-        cli_error("%s", err.message);
-        return CLI_FAILURE;
-    }
+    const predictions *p = ctx;
     frmi_buf anchors, config, config_id;
     frmi_buf_init(&anchors);
-    for (size_t a = 0; a < t->n; a++)
-        frmi_buf_printf(&anchors, "%s%s", a ? "," : "", m->models[t->anchors[a]]);
+    for (size_t a = 0; a < p->t->n; a++)
+        frmi_buf_printf(&anchors, "%s%s", a ? "," : "", p->m->models[p->t->anchors[a]]);
     frmi_buf_init(&config_id);
-    frmi_buf_printf(&config_id, "%s/predicted", t->config->config_id);
-    frm_code rc = FRM_OK;
-    for (size_t i = 0; rc == FRM_OK && i < n; i++) {
-        if (rows[i].measured)
+    frmi_buf_printf(&config_id, "%s/predicted", p->t->config->config_id);
+    frm_code rc = anchors.failed || config_id.failed ? frmi_nomem(err) : FRM_OK;
+    for (size_t i = 0; rc == FRM_OK && i < p->n; i++) {
+        const row *w = &p->rows[i];
+        if (w->measured)
             continue;
         frmi_buf_init(&config);
-        frmi_jsonw w;
-        frmi_jsonw_init(&w, &config, false);
-        frmi_jsonw_object(&w);
-        frmi_jsonw_key(&w, "anchors");
-        frmi_jsonw_string(&w, anchors.data);
-        frmi_jsonw_key(&w, "interval_coverage");
-        frmi_jsonw_number(&w, coverage);
-        frmi_jsonw_key(&w, "interval_ms");
-        frmi_jsonw_array(&w);
-        frmi_jsonw_number(&w, rows[i].lo);
-        frmi_jsonw_number(&w, rows[i].hi);
-        frmi_jsonw_end(&w);
-        frmi_jsonw_key(&w, "predicted");
-        frmi_jsonw_bool(&w, true);
-        frmi_jsonw_key(&w, "predicted_from");
-        frmi_jsonw_string(&w, t->config->config_id);
-        frmi_jsonw_end(&w);
+        frmi_jsonw j;
+        frmi_jsonw_init(&j, &config, false);
+        frmi_jsonw_object(&j);
+        frmi_jsonw_key(&j, "anchors");
+        frmi_jsonw_string(&j, anchors.data);
+        frmi_jsonw_key(&j, "interval_coverage");
+        frmi_jsonw_number(&j, p->coverage);
+        frmi_jsonw_key(&j, "interval_ms");
+        frmi_jsonw_array(&j);
+        frmi_jsonw_number(&j, w->lo);
+        frmi_jsonw_number(&j, w->hi);
+        frmi_jsonw_end(&j);
+        frmi_jsonw_key(&j, "predicted");
+        frmi_jsonw_bool(&j, true);
+        frmi_jsonw_key(&j, "predicted_from");
+        frmi_jsonw_string(&j, p->t->config->config_id);
+        frmi_jsonw_end(&j);
         frm_record rec;
         frm_record_init(&rec);
-        rec.model = m->models[rows[i].model];
-        rec.device = t->config->device;
-        rec.tier = t->config->tier;
-        rec.framework = t->config->framework;
+        rec.model = p->m->models[w->model];
+        rec.device = p->t->config->device;
+        rec.tier = p->t->config->tier;
+        rec.framework = p->t->config->framework;
         rec.config_id = config_id.data;
         rec.config_json = config.data;
-        rec.latency_ms.median = rows[i].ms;
+        rec.latency_ms.median = w->ms;
         rec.source = "predict:neighbours";
         rec.frm_version = FRM_VERSION;
-        rc = config.failed || anchors.failed || config_id.failed
-                 ? FRM_E_NOMEM
-                 : frm_record_append(out.f, &rec, &err);
-        if (rc == FRM_E_NOMEM && (config.failed || anchors.failed || config_id.failed))
-            snprintf(err.message, sizeof err.message, "out of memory");
+        rc = config.failed ? frmi_nomem(err) : frm_record_append(out, &rec, err);
         frmi_buf_release(&config);
     }
     frmi_buf_release(&anchors);
     frmi_buf_release(&config_id);
-    if (rc != FRM_OK) {
-        frmi_output_abort(&out);
-        cli_error("%s: %s", path, err.message);
-        return CLI_FAILURE;
-    }
-    if (frmi_output_commit(&out, &err) != FRM_OK) {
-        cli_error("%s", err.message);
-        return CLI_FAILURE;
-    }
-    return CLI_OK;
+    return rc;
 }
 
 static int run_prediction(const predict_args *a, const frmi_pred_matrix *m, const target *t)
@@ -598,8 +645,9 @@ static int run_prediction(const predict_args *a, const frmi_pred_matrix *m, cons
         write_prediction_table(&out, m, t, &r, rows, n, coverage, a->markdown);
     int status = cli_write_report(&out);
     frmi_buf_release(&out);
+    predictions p = {m, t, rows, n, coverage};
     if (status == CLI_OK && a->output)
-        status = write_records(a->output, m, t, rows, n, coverage);
+        status = cli_write_file(a->output, write_records, &p);
     frmi_pred_result_release(&r);
     free(usable);
     free(rows);

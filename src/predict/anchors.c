@@ -20,18 +20,13 @@
 
 #include "frm/stats.h"
 #include "predict/predict.h"
+#include "stats/sort.h"
 #include "util/error.h"
 
 #define MAX_CANDIDATES 24
 #define MAX_SAMPLE 40
 #define MAX_SCORED 200             /* models a candidate is judged on, spread over the list */
 #define NEIGHBOURS 5
-
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 typedef struct coverage {
     size_t count, model;
@@ -144,7 +139,7 @@ frm_code frmi_pred_suggest(const frmi_pred_matrix *m, const bool *usable, size_t
                 y[q] /= (double)(n ? n : 1);
                 x[q] = y[q];
             }
-            qsort(x, n_cand, sizeof *x, by_value);
+            frmi_sort_ascending(x, n_cand);
             double typical = frm_quantile_sorted(x, n_cand, 0.5), best_gap = INFINITY;
             for (size_t q = 0; q < n_cand && cov[q].count == cov[0].count; q++)
                 if (fabs(y[q] - typical) < best_gap) {

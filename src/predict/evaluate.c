@@ -20,6 +20,7 @@
 #include "analysis/analysis.h"
 #include "frm/stats.h"
 #include "predict/predict.h"
+#include "stats/sort.h"
 #include "util/error.h"
 
 #define DEFAULT_MIN_MODELS 5
@@ -119,12 +120,6 @@ static void score(tally *t, scorer *s, const double *p, const double *y, size_t 
         }
 }
 
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static void summarise(tally *t, frmi_pred_scores *out)
 {
     memset(out, 0, sizeof *out);
@@ -145,7 +140,7 @@ static void summarise(tally *t, frmi_pred_scores *out)
     out->top1 = (double)t->top1 / (double)t->n_targets;
     out->top3 = (double)t->top3 / (double)t->n_targets;
     if (t->n_ape) {
-        qsort(t->ape, t->n_ape, sizeof *t->ape, by_value);
+        frmi_sort_ascending(t->ape, t->n_ape);
         out->median_ape = frm_quantile_sorted(t->ape, t->n_ape, 0.5);
         out->p90_ape = frm_quantile_sorted(t->ape, t->n_ape, 0.9);
     }
@@ -248,10 +243,11 @@ frm_code frmi_pred_evaluate(const frmi_pred_matrix *m, const frmi_pred_eval_opti
                    FRM_OK) {
             goto done;
         }
-        double halfwidth;
-        if ((rc = frmi_pred_calibrate(m, usable, anchors, k_anchors, &o->predict, &halfwidth,
-                                      err)) != FRM_OK)
+        frmi_pred_calibration cal;
+        if ((rc = frmi_pred_calibrate(m, usable, anchors, k_anchors, &o->predict, &cal, err)) !=
+            FRM_OK)
             goto done;
+        double halfwidth = cal.scale;
         out->n_folds++;
         for (size_t c = 0; c < nc; c++) {
             if (usable[c])
@@ -264,7 +260,7 @@ frm_code frmi_pred_evaluate(const frmi_pred_matrix *m, const frmi_pred_eval_opti
                 others += !isnan(frmi_pred_cell(m, c, j)) && !is_anchor(anchors, k_anchors, j);
             frmi_pred_target t = {anchors, y, k_anchors};
             if (a < k_anchors || others < min_models ||
-                !frmi_pred_point(m, usable, &t, o->predict.neighbours, pred, spread, scratch)) {
+                !frmi_pred_point(m, usable, &t, cal.neighbours, pred, spread, scratch)) {
                 out->n_skipped_targets++;
                 continue;
             }

@@ -8,13 +8,8 @@
 #include <string.h>
 
 #include "predict/predict.h"
+#include "stats/sort.h"
 #include "util/error.h"
-
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* The median of each model's finite positive values of one field, or NaN. */
 static frm_code medians(const frm_dataset *ds, size_t n_models, size_t field, double *out,
@@ -47,7 +42,7 @@ static frm_code medians(const frm_dataset *ds, size_t n_models, size_t field, do
     for (size_t j = 0; j < n_models; j++) {
         size_t k = start[j + 1] - start[j];
         double *v = values + start[j];
-        qsort(v, k, sizeof *v, by_value);
+        frmi_sort_ascending(v, k);
         out[j] = k == 0 ? NAN : k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
     }
     free(start);

@@ -21,6 +21,7 @@
 
 #include "frm/stats.h"
 #include "predict/predict.h"
+#include "stats/sort.h"
 #include "util/error.h"
 
 /* A floor under the shape distance: a 3% mismatch is as good as none. */
@@ -140,34 +141,52 @@ size_t frmi_pred_point_columns(const frmi_pred_matrix *m, const bool *usable,
     return n;
 }
 
-static int by_value(const void *a, const void *b)
+/* The calibration predictions' errors. */
+typedef struct residuals {
+    double *raw, *scaled;      /* |ln predicted - ln measured|, and over the spread */
+    size_t n, cap;
+} residuals;
+
+static bool keep_residual(residuals *r, double raw, double scaled)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 1024;
+        double *a = realloc(r->raw, cap * sizeof *a);
+        if (a)
+            r->raw = a;
+        double *b = a ? realloc(r->scaled, cap * sizeof *b) : NULL;
+        if (!b)
+            return false;
+        r->scaled = b;
+        r->cap = cap;
+    }
+    r->raw[r->n] = raw;
+    r->scaled[r->n++] = scaled;
+    return true;
 }
 
 /*
- * The interval's half-width: each of up to `limit` configurations (every
- * anchor measured) predicted from the usable configurations of other
- * devices, the |residuals| of its other models pooled, their `coverage`
- * quantile.  NaN when nothing could be calibrated.
+ * Each of up to `limit` configurations that measured every anchor,
+ * predicted from the usable configurations of other devices; q is the
+ * `coverage` quantile of |residual| / spread over all their other models,
+ * NaN when nothing could be calibrated.
  */
 static frm_code calibrate(const frmi_pred_matrix *m, const bool *usable, const size_t *anchors,
-                          size_t n_anchors, const frmi_pred_options *o, double *halfwidth,
-                          double *achieved, size_t *n_residuals, frm_error *err)
+                          size_t n_anchors, const frmi_pred_options *o, frmi_pred_calibration *out,
+                          frm_error *err)
 {
     size_t nc = m->n_configs, nm = m->n_models;
+    size_t k = o->neighbours ? o->neighbours : DEFAULT_NEIGHBOURS;
     size_t *pool = malloc((nc ? nc : 1) * sizeof *pool);
     bool *others = malloc((nc ? nc : 1) * sizeof *others);
     double *pred = malloc((nm ? nm : 1) * sizeof *pred);
     double *spread = malloc((nm ? nm : 1) * sizeof *spread);
     double *y = malloc((n_anchors ? n_anchors : 1) * sizeof *y);
     void *scratch = malloc(frmi_pred_scratch_size(m));
-    double *res = NULL;
-    size_t n_res = 0, cap = 0, n_pool = 0;
+    residuals res = {NULL, NULL, 0, 0};
+    size_t n_pool = 0;
     frm_code rc = FRM_OK;
-    *halfwidth = *achieved = NAN;
-    *n_residuals = 0;
+    *out = (frmi_pred_calibration){NAN, NAN, NAN, 0, k};
     if (!pool || !others || !pred || !spread || !y || !scratch) {
         rc = frmi_nomem(err);
         goto done;
@@ -190,8 +209,7 @@ static frm_code calibrate(const frmi_pred_matrix *m, const bool *usable, const s
         for (size_t a = 0; a < n_anchors; a++)
             y[a] = frmi_pred_cell(m, t, anchors[a]);
         frmi_pred_target target = {anchors, y, n_anchors};
-        if (!frmi_pred_point(m, others, &target, o->neighbours ? o->neighbours : DEFAULT_NEIGHBOURS,
-                             pred, spread, scratch))
+        if (!frmi_pred_point(m, others, &target, k, pred, spread, scratch))
             continue;
         for (size_t j = 0; j < nm; j++) {
             double truth = frmi_pred_cell(m, t, j);
@@ -200,46 +218,42 @@ static frm_code calibrate(const frmi_pred_matrix *m, const bool *usable, const s
                 anchor = anchor || anchors[a] == j;
             if (anchor || isnan(truth) || isnan(pred[j]))
                 continue;
-            if (n_res == cap) {
-                cap = cap ? 2 * cap : 1024;
-                double *grown = realloc(res, cap * sizeof *grown);
-                if (!grown) {
-                    rc = frmi_nomem(err);
-                    goto done;
-                }
-                res = grown;
+            double e = fabs(pred[j] - truth);
+            if (!keep_residual(&res, e, e / spread[j])) {
+                rc = frmi_nomem(err);
+                goto done;
             }
-            res[n_res++] = fabs(pred[j] - truth) / spread[j];
         }
     }
-    if (n_res > 0) {
+    if (res.n > 0) {
         double coverage = o->coverage > 0 ? o->coverage : DEFAULT_COVERAGE;
-        qsort(res, n_res, sizeof *res, by_value);
-        *halfwidth = frm_quantile_sorted(res, n_res, coverage);
+        frmi_sort_ascending(res.raw, res.n);
+        frmi_sort_ascending(res.scaled, res.n);
+        out->median_error = frm_quantile_sorted(res.raw, res.n, 0.5);
+        out->scale = frm_quantile_sorted(res.scaled, res.n, coverage);
         size_t inside = 0;
-        while (inside < n_res && res[inside] <= *halfwidth)
+        while (inside < res.n && res.scaled[inside] <= out->scale)
             inside++;
-        *achieved = (double)inside / (double)n_res;
-        *n_residuals = n_res;
+        out->achieved = (double)inside / (double)res.n;
+        out->n_residuals = res.n;
     }
 done:
+    free(res.raw);
+    free(res.scaled);
     free(pool);
     free(others);
     free(pred);
     free(spread);
     free(y);
     free(scratch);
-    free(res);
     return rc;
 }
 
 frm_code frmi_pred_calibrate(const frmi_pred_matrix *m, const bool *usable, const size_t *anchors,
-                             size_t n_anchors, const frmi_pred_options *o, double *halfwidth,
-                             frm_error *err)
+                             size_t n_anchors, const frmi_pred_options *o,
+                             frmi_pred_calibration *out, frm_error *err)
 {
-    double achieved;
-    size_t n;
-    return calibrate(m, usable, anchors, n_anchors, o, halfwidth, &achieved, &n, err);
+    return calibrate(m, usable, anchors, n_anchors, o, out, err);
 }
 
 static int by_weight(const void *a, const void *b)
@@ -283,17 +297,16 @@ frm_code frmi_pred_run(const frmi_pred_matrix *m, const bool *usable,
                        target->n_anchors);
         goto done;
     }
+    if ((rc = calibrate(m, usable, target->anchors, target->n_anchors, o, &out->calibration,
+                        err)) != FRM_OK)
+        goto done;
     size_t n_predicted = 0;
     for (size_t j = 0; j < nm; j++) {
         out->log_latency[j] = predict_model(m, cand, n, k, j, &out->log_lo[j], share, used);
         n_predicted += !isnan(out->log_latency[j]);
     }
-    rc = calibrate(m, usable, target->anchors, target->n_anchors, o, &out->interval_scale,
-                   &out->calibration_coverage, &out->n_calibration, err);
-    if (rc != FRM_OK)
-        goto done;
     for (size_t j = 0; j < nm; j++) {
-        double halfwidth = out->interval_scale * out->log_lo[j];   /* log_lo held the spread */
+        double halfwidth = out->calibration.scale * out->log_lo[j];   /* log_lo held the spread */
         out->log_lo[j] = out->log_latency[j] - halfwidth;
         out->log_hi[j] = out->log_latency[j] + halfwidth;
     }

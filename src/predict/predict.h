@@ -72,13 +72,23 @@ typedef struct frmi_pred_neighbour {
     size_t n_models;           /* models it contributed to */
 } frmi_pred_neighbour;
 
+/*
+ * What calibration found for a set of anchors.  An interval is
+ * ln predicted +- q (dbar + 0.05), dbar the neighbours' weighted mean
+ * shape distance (docs/predict.md).
+ */
+typedef struct frmi_pred_calibration {
+    double scale;              /* q: intervals are +- q spread; NaN when nothing calibrated */
+    double achieved;           /* the share of calibration residuals inside */
+    double median_error;       /* median |ln predicted - ln measured| of the calibration */
+    size_t n_residuals;
+    size_t neighbours;         /* the neighbour count used */
+} frmi_pred_calibration;
+
 typedef struct frmi_pred_result {
     double *log_latency;       /* per model; NaN when no neighbour has it */
     double *log_lo, *log_hi;   /* the interval */
-    double interval_scale;     /* q: an interval is +- q (dbar + 0.05), dbar the neighbours'
-                                  weighted mean shape distance (docs/predict.md) */
-    double calibration_coverage; /* the share of calibration residuals inside, ~coverage */
-    size_t n_calibration;      /* residuals calibrated on */
+    frmi_pred_calibration calibration;
     frmi_pred_neighbour *neighbours; /* by weight, descending */
     size_t n_neighbours;
 } frmi_pred_result;
@@ -114,15 +124,14 @@ size_t frmi_pred_point_columns(const frmi_pred_matrix *m, const bool *usable,
                                double *spread, void *scratch);
 
 /*
- * The interval scale q for these anchors: up to calibration_targets
- * configurations that measured every anchor, each predicted from the
- * usable configurations of other devices; the `coverage` quantile of the
- * pooled |residual| / spread.  NaN when none could be predicted.
- * FRM_E_NOMEM only.
+ * Calibrates for these anchors: up to calibration_targets configurations
+ * that measured every anchor, each predicted from the usable
+ * configurations of other devices; q is the `coverage` quantile of the
+ * pooled |residual| / spread.  FRM_E_NOMEM only.
  */
 frm_code frmi_pred_calibrate(const frmi_pred_matrix *m, const bool *usable, const size_t *anchors,
-                             size_t n_anchors, const frmi_pred_options *o, double *halfwidth,
-                             frm_error *err);
+                             size_t n_anchors, const frmi_pred_options *o,
+                             frmi_pred_calibration *out, frm_error *err);
 
 /* --- evaluation (evaluate.c) ---------------------------------------------- */
 
