@@ -66,7 +66,7 @@ fuzz: build-fuzz
 	  build-fuzz/corpus tests/fuzz-regressions 2>build-fuzz/fuzz.log \
 	  || { tail -n 60 build-fuzz/fuzz.log; exit 1; }
 	@grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)' build-fuzz/fuzz.log || true
-	@echo "== fuzzing the import parsers (timm, tflite, ort-perf, csv) for $(IMPORT_FUZZ_SECONDS) s =="
+	@echo "== fuzzing the import parsers (timm, tflite, ort-perf, csv, aihub, ncnn) for $(IMPORT_FUZZ_SECONDS) s =="
 	@rm -rf build-fuzz/import-corpus && mkdir -p build-fuzz/import-corpus
 	@cp fuzz/import-seeds/* build-fuzz/import-corpus/
 	@ASAN_OPTIONS=detect_leaks=1 ./build-fuzz/import_fuzz -max_total_time=$(IMPORT_FUZZ_SECONDS) -timeout=10 \
