@@ -8,8 +8,15 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 /* SPEC 6, written out here rather than read from the registry, so a typo
  * in either is caught. */
@@ -262,6 +269,15 @@ static void cli(void **state)
     assert_int_equal(r.status, 2);
     tu_run_free(&r);
 
+    /* an empty name is no name: refused, nothing written */
+    static const char *const empty[] = {"", "squeezenet1_1,,resnet50", ",resnet50", "resnet50,"};
+    for (size_t i = 0; i < sizeof empty / sizeof empty[0]; i++) {
+        r = tu_frm(NULL, NULL, "zoo", "--out", out_dir, "--models", empty[i], NULL);
+        assert_int_equal(r.status, 2);
+        assert_contains(r.err, "an empty name");
+        tu_run_free(&r);
+    }
+
     /* One model fails (the resolution), the other is still written. */
     r = tu_frm(NULL, NULL, "zoo", "--out", out_dir, "--models", "deit_tiny_patch16_224,squeezenet1_1",
                "--resolution", "230", NULL);
@@ -271,9 +287,48 @@ static void cli(void **state)
     tu_run_free(&r);
 }
 
+/* The temporary of the model being written when SIGTERM comes. */
+static bool has_temporary(const char *dir)
+{
+    DIR *d = opendir(dir);
+    bool found = false;
+    for (struct dirent *e; d && !found && (e = readdir(d));)
+        found = strstr(e->d_name, ".tmp.") != NULL;
+    if (d)
+        closedir(d);
+    return found;
+}
+
+/* SIGTERM while a model is written: the command dies of it, and leaves no temporary. */
+static void terminated_leaves_no_temporary(void **state)
+{
+    (void)state;
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/terminated", tu_tmpdir());
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        execl(FRM_BIN, FRM_BIN, "zoo", "--out", dir, (char *)NULL);
+        _exit(127);
+    }
+    struct timespec nap = {0, 1000 * 1000};
+    bool seen = false;
+    for (int i = 0; i < 600000 && !(seen = has_temporary(dir)); i++)
+        nanosleep(&nap, NULL);
+    assert_true(seen);
+    kill(pid, SIGTERM);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+    assert_false(has_temporary(dir));
+}
+
 int main(void)
 {
-    struct CMUnitTest tests[N_SPEC + 4];
+    struct CMUnitTest tests[N_SPEC + 5];
     size_t n = 0;
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(registry_matches_spec);
     for (size_t i = 0; i < N_SPEC; i++) {
@@ -283,5 +338,6 @@ int main(void)
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(same_seed_same_bytes);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(bad_requests);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(cli);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(terminated_leaves_no_temporary);
     return _cmocka_run_group_tests("zoo", tests, n, NULL, NULL);
 }

@@ -35,7 +35,8 @@ const char zoo_usage[] =
     "  -f, --format FMT        for --list: table (default), json or csv\n"
     "  -h, --help              show this help\n"
     "\n"
-    "A model that cannot be written (an unknown name, a resolution its\n"
+    "An unknown or empty name in --models is a usage error and nothing is\n"
+    "written.  A model that cannot be written (a resolution its\n"
     "architecture cannot take, a full disk) is reported; the others are still\n"
     "written, and the exit status is 1.\n";
 
@@ -251,6 +252,10 @@ int cmd_zoo(int argc, char **argv)
         return cli_usage_error("zoo", "--format applies to --list");
 
     /* Names are checked before anything is written. */
+    if (a.models && (!*a.models || a.models[0] == ',' || a.models[strlen(a.models) - 1] == ',' ||
+                     strstr(a.models, ",,")))
+        return cli_usage_error("zoo", "--models '%s': an empty name (give names separated by "
+                               "commas, or all)", a.models);
     char *names = a.models && strcmp(a.models, "all") != 0 ? strdup(a.models) : NULL;
     if (a.models && strcmp(a.models, "all") != 0 && !names) {
         cli_error("out of memory");
@@ -267,6 +272,7 @@ int cmd_zoo(int argc, char **argv)
             }
         free(copy);
     }
+    cli_remove_temporaries_on_signals();
     if (make_dir(a.out) != 0) {
         cli_error("cannot create folder '%s': %s", a.out, strerror(errno));
         free(names);

@@ -16,17 +16,14 @@
 #include "onnx/writer.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "onnx/onnx.pb-c.h"
 #include "util/error.h"
+#include "util/output.h"
 
 /* Raw data is written as the host holds it, which must be little-endian. */
 #if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
@@ -758,97 +755,6 @@ frm_code frmi_onnx_serialize(frmi_onnx_builder *b, uint8_t **out, size_t *len, f
     return FRM_OK;
 }
 
-/* --- atomic files -------------------------------------------------------- */
-
-/* A file written under a temporary name and renamed into place. */
-typedef struct atomic_file {
-    const char *path; /* final name, not owned */
-    char *tmp;        /* temporary name, owned */
-    FILE *f;
-} atomic_file;
-
-/*
- * Creates path.tmp.XXXXXX beside `path`.  open(O_EXCL) with mode 0666
- * rather than mkstemp, so the file gets the usual umask-based permissions.
- */
-static frm_code atomic_open(atomic_file *af, const char *path, frm_error *err)
-{
-    static _Thread_local unsigned long counter;
-    af->path = path;
-    af->f = NULL;
-    size_t size = strlen(path) + 32;
-    if (!(af->tmp = malloc(size)))
-        return frmi_nomem(err);
-    unsigned long seed = (unsigned long)getpid() * 2654435761UL ^ (unsigned long)time(NULL);
-    int fd = -1;
-    for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
-        unsigned long x = seed + 0x9e3779b9UL * ++counter;
-        snprintf(af->tmp, size, "%s.tmp.%06lx", path, (x ^ (x >> 13)) & 0xffffffUL);
-        fd = open(af->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd < 0 && errno != EEXIST)
-            break;
-    }
-    if (fd < 0 || !(af->f = fdopen(fd, "wb"))) {
-        int e = errno;
-        if (fd >= 0) {
-            close(fd);
-            unlink(af->tmp);
-        }
-        free(af->tmp);
-        af->tmp = NULL;
-        return frmi_fail(err, FRM_E_IO, "cannot create a temporary file beside '%s': %s", path,
-                         strerror(e));
-    }
-    return FRM_OK;
-}
-
-/* Flushes, syncs and closes the file; on failure removes it. */
-static frm_code atomic_close(atomic_file *af, frm_error *err)
-{
-    int e = 0;
-    if (fflush(af->f) != 0 || ferror(af->f))
-        e = errno ? errno : EIO;
-    else if (fsync(fileno(af->f)) != 0 && errno != EINVAL && errno != ENOTSUP)
-        e = errno;
-    if (fclose(af->f) != 0 && !e)
-        e = errno ? errno : EIO;
-    af->f = NULL;
-    if (e) {
-        unlink(af->tmp);
-        free(af->tmp);
-        af->tmp = NULL;
-        return frmi_fail(err, FRM_E_IO, "cannot write '%s': %s", af->path, strerror(e));
-    }
-    return FRM_OK;
-}
-
-/* Renames a closed file into place; on failure removes it. */
-static frm_code atomic_commit(atomic_file *af, frm_error *err)
-{
-    frm_code rc = FRM_OK;
-    if (rename(af->tmp, af->path) != 0) {
-        int e = errno;
-        unlink(af->tmp);
-        rc = frmi_fail(err, FRM_E_IO, "cannot write '%s': %s", af->path, strerror(e));
-    }
-    free(af->tmp);
-    af->tmp = NULL;
-    return rc;
-}
-
-/* Drops the file wherever it is (open, closed or never created). */
-static void atomic_abort(atomic_file *af)
-{
-    if (af->f)
-        fclose(af->f);
-    af->f = NULL;
-    if (af->tmp) {
-        unlink(af->tmp);
-        free(af->tmp);
-        af->tmp = NULL;
-    }
-}
-
 /* A ProtobufCBuffer appending to a FILE; keeps the first write error. */
 typedef struct file_buffer {
     ProtobufCBuffer base; /* first, so the callback can cast back */
@@ -901,7 +807,7 @@ static void restore_tensors(moved_tensor *moved, size_t n)
  * whatever happens.
  */
 static frm_code move_tensors(frmi_onnx_builder *b, const char *location, size_t min_bytes,
-                             atomic_file *af, moved_tensor *moved, size_t *n_moved,
+                             frmi_output *af, moved_tensor *moved, size_t *n_moved,
                              frm_error *err)
 {
     static const uint8_t zeros[EXTERNAL_ALIGN];
@@ -988,20 +894,21 @@ frm_code frmi_onnx_write(frmi_onnx_builder *b, const char *path,
     frm_code rc = FRM_OK;
     moved_tensor *moved = NULL;
     size_t n_moved = 0;
-    atomic_file data = {NULL, NULL, NULL}, model = {NULL, NULL, NULL};
+    /* util/output.h: temporaries renamed into place, removed on errors and signals */
+    frmi_output data = {NULL, NULL, NULL, -1}, model = {NULL, NULL, NULL, -1};
     /* The data file only when some initializer goes to it. */
     if (n_external > 0) {
         if (!(moved = calloc(n_external, sizeof *moved)))
             rc = frmi_nomem(err);
         if (rc == FRM_OK)
-            rc = atomic_open(&data, data_path, err);
+            rc = frmi_output_open(&data, data_path, err);
         if (rc == FRM_OK)
             rc = move_tensors(b, location, min_bytes, &data, moved, &n_moved, err);
         if (rc == FRM_OK)
-            rc = atomic_close(&data, err);
+            rc = frmi_output_close(&data, err);
     }
     if (rc == FRM_OK)
-        rc = atomic_open(&model, path, err);
+        rc = frmi_output_open(&model, path, err);
     if (rc == FRM_OK) {
         file_buffer fb = {{file_append}, model.f, 0};
         errno = 0;
@@ -1011,14 +918,14 @@ frm_code frmi_onnx_write(frmi_onnx_builder *b, const char *path,
     }
     restore_tensors(moved, n_moved);
     if (rc == FRM_OK)
-        rc = atomic_close(&model, err);
+        rc = frmi_output_close(&model, err);
     /* The data first: a model never names a file that is not there yet. */
-    if (rc == FRM_OK && data.tmp)
-        rc = atomic_commit(&data, err);
+    if (rc == FRM_OK && data.path)
+        rc = frmi_output_rename(&data, err);
     if (rc == FRM_OK)
-        rc = atomic_commit(&model, err);
-    atomic_abort(&data);
-    atomic_abort(&model);
+        rc = frmi_output_rename(&model, err);
+    frmi_output_abort(&data);
+    frmi_output_abort(&model);
     free(moved);
     free(data_path);
     return rc;

@@ -194,7 +194,7 @@ frm_code frmi_output_open(frmi_output *o, const char *path, frm_error *err)
     return FRM_OK;
 }
 
-frm_code frmi_output_commit(frmi_output *o, frm_error *err)
+frm_code frmi_output_close(frmi_output *o, frm_error *err)
 {
     int e = 0;
     if (fflush(o->f) != 0 || ferror(o->f))
@@ -205,14 +205,28 @@ frm_code frmi_output_commit(frmi_output *o, frm_error *err)
     if (fclose(o->f) != 0 && !e)
         e = errno ? errno : EIO;
     o->f = NULL;
-    if (!e && o->tmp && rename(o->tmp, o->path) != 0)
-        e = errno;
-    if (e && o->tmp)
+    if (!e)
+        return FRM_OK;
+    frm_code rc = frmi_fail(err, FRM_E_IO, "cannot write '%s': %s", o->path, strerror(e));
+    frmi_output_abort(o);
+    return rc;
+}
+
+frm_code frmi_output_rename(frmi_output *o, frm_error *err)
+{
+    frm_code rc = FRM_OK;
+    if (o->tmp && rename(o->tmp, o->path) != 0) {
+        rc = frmi_fail(err, FRM_E_IO, "cannot write '%s': %s", o->path, strerror(errno));
         unlink(o->tmp);
-    frm_code rc = e ? frmi_fail(err, FRM_E_IO, "cannot write '%s': %s", o->path, strerror(e))
-                    : FRM_OK;
+    }
     release(o);
     return rc;
+}
+
+frm_code frmi_output_commit(frmi_output *o, frm_error *err)
+{
+    frm_code rc = frmi_output_close(o, err);
+    return rc == FRM_OK ? frmi_output_rename(o, err) : rc;
 }
 
 void frmi_output_abort(frmi_output *o)

@@ -42,7 +42,18 @@ frm_code frmi_output_open(frmi_output *o, const char *path, frm_error *err);
  */
 frm_code frmi_output_commit(frmi_output *o, frm_error *err);
 
-/* Closes and removes the temporary; the old file stays.  Releases `o`. */
+/*
+ * The two halves of frmi_output_commit, for outputs that must all be
+ * written before any replaces its file (a model and its external data):
+ * frmi_output_close flushes, syncs and closes, keeping the temporary (on
+ * failure it removes it, releases `o` and returns FRM_E_IO); then
+ * frmi_output_rename puts it in place and releases `o`, or
+ * frmi_output_abort drops it.
+ */
+frm_code frmi_output_close(frmi_output *o, frm_error *err);
+frm_code frmi_output_rename(frmi_output *o, frm_error *err);
+
+/* Closes (if open) and removes the temporary; the old file stays.  Releases `o`. */
 void frmi_output_abort(frmi_output *o);
 
 /*
