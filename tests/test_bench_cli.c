@@ -322,7 +322,27 @@ static void test_usage_errors(void **state)
         assert_contains(r.err, cases[i][3]);
         tu_run_free(&r);
     }
-    tu_run r = tu_frm(NULL, NULL, "bench", "--accuracy", tu_path("absent.csv"), tiny_model("u"), NULL);
+    /* flags that contradict each other, or one input given twice */
+    const char *m = tiny_model("flags");
+    tu_run r = tu_frm(NULL, NULL, "bench", "--runs", "50", "--target-ci", "2", m, NULL);
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "--runs and --target-ci");
+    tu_run_free(&r);
+    r = tu_frm(NULL, NULL, "bench", "-i", "x=1x128", "--input", "x=2x128", m, NULL);
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "input 'x' is given twice");
+    tu_run_free(&r);
+    /* more threads than cores: said, then done as asked */
+    r = tu_frm(NULL, NULL, "bench", "--threads", "4096", tu_path("absent.onnx"), NULL);
+    assert_contains(r.err, "--threads 4096 on ");
+    assert_contains(r.err, "online cores");
+    tu_run_free(&r);
+    /* --target-ci alone reaches the worker without a --runs it would refuse */
+    r = tu_frm(NULL, NULL, "bench", "--target-ci", "20", "--max-runs", "30", m, NULL);
+    assert_int_equal(r.status, 0);
+    tu_run_free(&r);
+
+    r = tu_frm(NULL, NULL, "bench", "--accuracy", tu_path("absent.csv"), tiny_model("u"), NULL);
     assert_int_equal(r.status, 1);
     assert_contains(r.err, "absent.csv");
     assert_string_equal(r.out, "");

@@ -46,8 +46,9 @@ const char bench_usage[] =
     "Protocol:\n"
     "  -w, --warmup N          untimed runs before timing (default 10)\n"
     "  -r, --runs N            timed runs (default 100)\n"
-    "      --target-ci PCT     adaptive: run until the median's 95% CI half-width\n"
-    "                          is within PCT% of the median, bounded by:\n"
+    "      --target-ci PCT     adaptive (instead of --runs): run until the median's\n"
+    "                          95% CI half-width is within PCT% of the median,\n"
+    "                          bounded by:\n"
     "      --min-runs N        at least N timed runs (default 10)\n"
     "      --max-runs N        at most N timed runs (default 1000)\n"
     "      --max-time SEC      stop the timed loop after SEC seconds (default: no\n"
@@ -122,6 +123,7 @@ static int parse_args(int argc, char **argv, bench_args *a)
     long long v;
     double x;
     frm_error err;
+    bool runs_given = false;
     int c, rc = CLI_OK;
     opterr = 0;
     while (rc == CLI_OK && (c = getopt_long(argc, argv, ":t:b:i:w:r:o:qh", options, NULL)) != -1) {
@@ -148,6 +150,10 @@ static int parse_args(int argc, char **argv, bench_args *a)
                 return cli_usage_error("bench", "more than %d --input options", CLI_MAX_INPUTS);
             if (frm_input_shape_parse(optarg, &a->plan.inputs[o->n_inputs], &err) != FRM_OK)
                 return cli_usage_error("bench", "--input %s", err.message);
+            for (size_t k = 0; k < o->n_inputs; k++)
+                if (strcmp(a->plan.inputs[k].name, a->plan.inputs[o->n_inputs].name) == 0)
+                    return cli_usage_error("bench", "--input %s: input '%s' is given twice",
+                                           optarg, a->plan.inputs[k].name);
             o->n_inputs++;
             break;
         case OPT_SEED:
@@ -161,6 +167,7 @@ static int parse_args(int argc, char **argv, bench_args *a)
         case 'r':
             if ((rc = cli_parse_int("bench", "--runs", optarg, 1, 10000000, &v)) == CLI_OK)
                 o->runs = (int)v;
+            runs_given = true;
             break;
         case OPT_TARGET_CI:
             if ((rc = cli_parse_real("bench", "--target-ci", optarg, 1e-6, 99, &x)) == CLI_OK)
@@ -218,6 +225,14 @@ static int parse_args(int argc, char **argv, bench_args *a)
         return rc;
     if (optind >= argc)
         return cli_usage_error("bench", "no model files");
+    if (o->target_ci > 0 && runs_given)
+        return cli_usage_error("bench", "--runs and --target-ci: a fixed number of runs, or runs "
+                               "until the interval is narrow enough (bounded by --min-runs and "
+                               "--max-runs), not both");
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores > 0 && o->threads > cores && !a->worker)
+        cli_warning("--threads %d on %ld online cores: threads will share cores, and latency "
+                    "measures the contention", o->threads, cores);
     if (o->target_ci > 0 && o->min_runs > o->max_runs)
         return cli_usage_error("bench", "--min-runs %d is above --max-runs %d", o->min_runs, o->max_runs);
     if (a->plan.timeout_s > 0 && !a->plan.isolate)

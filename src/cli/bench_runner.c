@@ -127,8 +127,9 @@ static void worker_argv(const cli_bench_plan *plan, const char *path, argv_build
     add_num(b, "--batch", (double)o->batch);
     add_num(b, "--seed", (double)o->seed);
     add_num(b, "--warmup", o->warmup);
-    add_num(b, "--runs", o->runs);
-    if (o->target_ci > 0) {
+    if (o->target_ci == 0) {
+        add_num(b, "--runs", o->runs);
+    } else {
         add_num(b, "--target-ci", o->target_ci * 100.0);
         add_num(b, "--min-runs", o->min_runs);
         add_num(b, "--max-runs", o->max_runs);
