@@ -610,6 +610,7 @@ static void rows_checked_before_writing(void **state)
     } cases[] = {
         {"resnet50,10,100,0.8,4089184256,0.7,1", "batch that is a whole number of at least 1"},
         {"res\xffnet,10,100,1,1e9,0.7,1", "the model name is not UTF-8 text"},
+        {"res\x1b[2Jnet,10,100,1,1e9,0.7,1", "the model name has a control character"},
         {"models/,10,100,1,1e9,0.7,1", "record lacks the model's name"},
         {"resnet50,10,100,1,4089184256,0.7,1e308", "a number out of range"},
         {"resnet50,10,100,1,4089184256,170,1", "neither a fraction nor a percentage"},

@@ -478,6 +478,24 @@ static void writer_refuses_unreadable_records(void **state)
     w.device = "";
     expect_refused(&w, "field 'device': expected a non-empty string, found an empty one");
 
+    /* names are printed in tables: a terminal escape or a newline in one is refused */
+    static const char *const controlled[] = {"red\x1b[31m", "two\nlines", "tab\tbed", "del\x7f"};
+    for (size_t i = 0; i < sizeof controlled / sizeof controlled[0]; i++) {
+        full_record(&w);
+        w.model = controlled[i];
+        expect_refused(&w, "field 'model': a name with a control character");
+        full_record(&w);
+        w.config_id = controlled[i];
+        expect_refused(&w, "field 'config_id': a name with a control character");
+    }
+    /* elsewhere (an error message, the config object) they are escaped JSON and harmless */
+    full_record(&w);
+    w.config_json = "{\"batch\":8,\"note\":\"a\\nb\"}";
+    const char *fine = empty_file("escaped.jsonl");
+    frm_error err;
+    if (append(fine, &w, &err) != FRM_OK)
+        fail_msg("%s", err.message);
+
     /* an error record must say what went wrong */
     frm_record_init(&w);
     w.ok = false;

@@ -719,10 +719,16 @@ frm_code frmi_import_add(frmi_importer *im, frmi_import_row *row, const char *pa
                  {"model name", row->source_model}, {"model name", row->aliased_from},
                  {"framework version", r->framework_version}, {"config_id", r->config_id},
                  {"config", row->config.data}};
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         if (texts[i].value && !frmi_utf8_valid(texts[i].value, strlen(texts[i].value)))
             return frmi_import_bad(im, err, FRM_E_FIELD, path, line, 0,
                                    "the %s is not UTF-8 text", texts[i].what);
+        /* the config object is JSON, where a control character is escaped and harmless */
+        if (texts[i].value && texts[i].value != row->config.data && frmi_has_control(texts[i].value))
+            return frmi_import_bad(im, err, FRM_E_FIELD, path, line, 0,
+                                   "the %s has a control character (a tab, newline or terminal "
+                                   "escape)", texts[i].what);
+    }
 
     frmi_buf config_id, config;
     frmi_buf_init(&config_id);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/jsonw.h"
 
 static const char *json_kind(const json_t *v)
 {
@@ -52,6 +53,17 @@ static frm_code get_string(json_t *obj, const char *key, const char *path, bool 
         return field_fail(err, path, "a non-empty string", v);
     *out = json_string_value(v);
     return FRM_OK;
+}
+
+/* A string that names something (a model, a device): printed in tables, so no control characters. */
+static frm_code get_name(json_t *obj, const char *key, bool required, const char **out,
+                         frm_error *err)
+{
+    frm_code rc = get_string(obj, key, key, required, out, err);
+    if (rc == FRM_OK && *out && frmi_has_control(*out))
+        return frmi_fail(err, FRM_E_FIELD, "field '%s': a name with a control character (a "
+                         "newline, tab or terminal escape)", key);
+    return rc;
 }
 
 /* A finite number; absent or null give NaN unless `required`. */
@@ -187,20 +199,19 @@ static frm_code read_fields(json_t *obj, frm_record *rec, json_t **config, json_
     bool ok = rec->ok;
 
     TRY(get_string(obj, "error", "error", !ok, &rec->error, err));
-    TRY(get_string(obj, "model", "model", true, &rec->model, err));
+    TRY(get_name(obj, "model", true, &rec->model, err));
     TRY(get_string(obj, "model_sha256", "model_sha256", false, &rec->model_sha256, err));
-    TRY(get_string(obj, "device", "device", ok, &rec->device, err));
+    TRY(get_name(obj, "device", ok, &rec->device, err));
     TRY(get_string(obj, "tier", "tier", ok, &tier, err));
     rec->tier = frm_tier_parse(tier);
     if (tier && rec->tier == FRM_TIER_UNKNOWN)
         return frmi_fail(err, FRM_E_FIELD,
                          "field 'tier': expected \"gpu\", \"cpu\" or \"edge\", found '%s'", tier);
-    TRY(get_string(obj, "framework", "framework", ok, &rec->framework, err));
-    TRY(get_string(obj, "framework_version", "framework_version", false,
-                   &rec->framework_version, err));
+    TRY(get_name(obj, "framework", ok, &rec->framework, err));
+    TRY(get_name(obj, "framework_version", false, &rec->framework_version, err));
     TRY(get_object(obj, "config", false, config, err));
     TRY(read_batch(*config, &rec->batch, err));
-    TRY(get_string(obj, "config_id", "config_id", ok, &rec->config_id, err));
+    TRY(get_name(obj, "config_id", ok, &rec->config_id, err));
 
     json_t *lat, *mem;
     TRY(get_object(obj, "latency_ms", ok, &lat, err));

@@ -115,6 +115,14 @@ static size_t utf8_sequence(const unsigned char *s, size_t n)
     return len;
 }
 
+bool frmi_has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return true;
+    return false;
+}
+
 bool frmi_utf8_valid(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;

@@ -35,6 +35,13 @@ char *frmi_format_double(char out[32], double v);
 /* true when s[0..n) is well-formed UTF-8. */
 bool frmi_utf8_valid(const char *s, size_t n);
 
+/*
+ * Whether `s` holds a control character (below U+0020, or DEL): in a name
+ * it would move the cursor or recolour a terminal when printed in a
+ * table, or forge a line.
+ */
+bool frmi_has_control(const char *s);
+
 enum { FRMI_JSONW_MAX_DEPTH = 32 };
 
 typedef struct frmi_jsonw {
