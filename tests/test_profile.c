@@ -973,6 +973,11 @@ static void malformed_empty_and_missing(void **state)
     /* a folder is no model */
     const char *dir = tu_subdir("a-folder.onnx");
     expect_rejected(dir, FRM_E_IO, "not a regular file");
+
+    /* nor a FIFO nobody writes to: refused at once, not waited on */
+    const char *fifo = tu_path("pipe.onnx");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    expect_rejected(fifo, FRM_E_IO, "not a regular file");
 }
 
 /* Serializes `b` (freed), lets `edit` change the unpacked model, packs it

@@ -221,7 +221,8 @@ frm_code frmi_onnx_open_buffer(frmi_onnx_model *m, const uint8_t *data, size_t l
 frm_code frmi_onnx_open(frmi_onnx_model *m, const char *path, frm_error *err)
 {
     memset(m, 0, sizeof *m);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO with no writer must not block the open; it is refused below */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return frmi_fail(err, FRM_E_IO, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
@@ -232,7 +233,8 @@ frm_code frmi_onnx_open(frmi_onnx_model *m, const char *path, frm_error *err)
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return frmi_fail(err, FRM_E_IO, "%s: not a regular file", path);
+        return frmi_fail(err, FRM_E_IO, "%s: not a regular file (a model is mapped from a "
+                         "file, not read from a pipe or device)", path);
     }
     char *dir = dir_of(path);
     if (!dir) {
