@@ -304,6 +304,38 @@ static void test_interrupt_keeps_finished_records(void **state)
     json_decref(rec);
 }
 
+/* SIGTERM: the current model is abandoned and no other is started, nor written as failed. */
+static void test_terminate_starts_nothing_more(void **state)
+{
+    (void)state;
+    const char *m[3] = {tiny_model("k1"), tiny_model("k2"), tiny_model("k3")};
+    const char *out = tu_path("terminated.jsonl");
+    const char *err_path = tu_path("terminated.err");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 2);
+        dup2(fd, 1);
+        execl(FRM_BIN, FRM_BIN, "bench", "--warmup", "0", "--runs", "10000000", "-o", out, m[0], m[1],
+              m[2], (char *)NULL);
+        _exit(127);
+    }
+    assert_true(wait_for_handler(pid, SIGTERM));
+    kill(pid, SIGTERM);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 1);
+    char *err = tu_read(err_path);
+    assert_contains(err, "2 models not measured");
+    free(err);
+    char *models[8];
+    assert_int_equal(read_records(out, models, 8), 1);
+    assert_string_equal(models[0], "k1");
+    free(models[0]);
+}
+
 static void test_usage_errors(void **state)
 {
     (void)state;
@@ -385,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_unloadable_model_gets_error_record),
         cmocka_unit_test(test_isolation_resnet50_then_squeezenet),
         cmocka_unit_test(test_interrupt_keeps_finished_records),
+        cmocka_unit_test(test_terminate_starts_nothing_more),
         cmocka_unit_test(test_usage_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,7 +19,7 @@
 #include "cli/cli.h"
 #include "util/sha256.h"
 
-static volatile sig_atomic_t interrupts;   /* Ctrl-C presses so far */
+static volatile sig_atomic_t interrupts;   /* Ctrl-C presses so far (SIGTERM counts as two) */
 static volatile sig_atomic_t abandon_now;  /* the current model too */
 static int energy_notice_shown;
 
@@ -28,7 +28,12 @@ static void on_signal(int sig)
     static const char once[] = "\nfrm: interrupted: finishing the current model; Ctrl-C again to abandon it\n";
     static const char twice[] = "\nfrm: interrupted: abandoning the current model\n";
     ssize_t ignored;
-    if (sig == SIGTERM || ++interrupts > 1) {
+    /* SIGTERM ends the run now: the current model is abandoned, no other is started */
+    if (sig == SIGTERM)
+        interrupts = 2;
+    else
+        interrupts++;
+    if (interrupts > 1) {
         abandon_now = 1;
         ignored = write(STDERR_FILENO, twice, sizeof twice - 1);
     } else {
