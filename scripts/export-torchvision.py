@@ -4,7 +4,7 @@
 A development and test aid, never a dependency of frm: it needs Debian's
 python3-torch and python3-torchvision.  The files it writes are outputs
 (never committed); tests/check-torchvision compares `frm profile` on them
-with SPEC section 6.
+with the published counts of docs/zoo.md.
 
 usage: export-torchvision.py OUT_DIR [--opset N] [MODEL...]
 """

@@ -1,9 +1,9 @@
 """Acceptance check of `frm profile` on models exported by PyTorch.
 
-Exports the ten torchvision members of the paper's model set (SPEC 6) with
+Exports the ten torchvision members of the paper's model set (docs/zoo.md) with
 scripts/export-torchvision.py, profiles them, and checks:
-  - macs equal SPEC 6's published counts within 0.1%, unknown_nodes empty;
-  - params of the files with BatchNormalization kept equal SPEC 6 (PyTorch's
+  - macs equal the published counts (docs/zoo.md) within 0.1%, unknown_nodes empty;
+  - params of the files with BatchNormalization kept equal the published counts (PyTorch's
     own parameter count, which the exporter also prints);
   - params of every file equal an independent count made here with the
     onnx package: floating-point initializers less those used only as
@@ -85,13 +85,13 @@ def main():
             oracle = onnx_param_count(path)
             problems = []
             if rel > 0.001:
-                problems.append(f"macs {macs} vs SPEC {spec_macs} ({rel:.4%})")
+                problems.append(f"macs {macs} vs published {spec_macs} ({rel:.4%})")
             if int(row["unknown_nodes"]):
                 problems.append(f"{row['unknown_nodes']} unknown nodes")
             if params != oracle:
                 problems.append(f"params {params} vs onnx count {oracle}")
             if "unfused" in variant and params != spec_params:
-                problems.append(f"params {params} vs SPEC {spec_params}")
+                problems.append(f"params {params} vs published {spec_params}")
             status = "FAIL " + "; ".join(problems) if problems else "ok"
             print(f"{variant:16} {name:22} macs {macs:>11} ({rel:.4%}) params {params:>9}  {status}")
             failures += bool(problems)

@@ -113,7 +113,7 @@ static const model_data *find(const char *config, const char *model)
     return NULL;
 }
 
-/* SPEC 2 written out directly: plain ratios, plain product, cube root. */
+/* docs/metric.md written out directly: plain ratios, plain product, cube root. */
 static void check_json_against_formula(const char *baseline)
 {
     tu_run r = tu_frm(NULL, NULL, "score", "--format", "json", "--baseline", baseline,

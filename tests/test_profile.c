@@ -1,6 +1,6 @@
 /*
  * tests/test_profile.c - frm_profile_file and `frm profile` end to end
- * (SPEC section 4): small models built with the ONNX writer, profiled, and
+ * (docs/profile.md): small models built with the ONNX writer, profiled, and
  * every count compared with a hand calculation written beside it.
  *
  * The rules (include/frm/profile.h, src/onnx/count.c):

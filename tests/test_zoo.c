@@ -1,5 +1,5 @@
 /*
- * tests/test_zoo.c - the model zoo against SPEC 6: every model's parameter
+ * tests/test_zoo.c - the model zoo against the published counts (docs/zoo.md): every model's parameter
  * count exactly, its MACs within 0.1%, no node left unknown, accepted by
  * onnx.checker, run by ONNX Runtime with finite [batch, 1000] outputs, and
  * the same bytes for the same seed.
@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* SPEC 6, written out here rather than read from the registry, so a typo
+/* The published counts, written out here rather than read from the registry, so a typo
  * in either is caught. */
 typedef struct spec_model {
     const char *name;

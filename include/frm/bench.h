@@ -1,5 +1,5 @@
 /*
- * frm/bench.h - measuring a model on this machine (SPEC sections 3 and 7).
+ * frm/bench.h - measuring a model on this machine (docs/bench.md).
  *
  * frm_bench_measure runs one ONNX model through an inference runtime
  * (ONNX Runtime's C API) in the calling process: it creates a session,

@@ -1,5 +1,5 @@
 /*
- * frm/metric.h - the FRM metric and its variants (SPEC section 2).
+ * frm/metric.h - the FRM metric and its variants (docs/metric.md).
  *
  * For model M in configuration c, with baseline B measured in the same c:
  *

@@ -1,5 +1,5 @@
 /*
- * frm/profile.h - static analysis of ONNX models (SPEC section 4).
+ * frm/profile.h - static analysis of ONNX models (docs/profile.md).
  *
  * frm_profile_file reads an ONNX model, infers every tensor's shape and
  * counts, without running the model:

@@ -28,7 +28,7 @@ typedef struct frm_zoo_info {
     uint64_t macs;                  /* published count at batch 1 */
 } frm_zoo_info;
 
-/* The models, in the order of SPEC 6.  Static data; never freed. */
+/* The models, in the order of docs/zoo.md.  Static data; never freed. */
 size_t frm_zoo_count(void);
 const frm_zoo_info *frm_zoo_at(size_t i);
 /* The model called `name`, or NULL. */

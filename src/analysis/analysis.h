@@ -1,6 +1,6 @@
 /*
- * analysis/analysis.h - the paper's cross-platform analysis (SPEC 5,
- * docs/analysis.md), one file per section.
+ * analysis/analysis.h - the paper's cross-platform analysis
+ * (docs/analysis.md), one file per section.
  *
  * A dataset is scored once and laid out as a dense table, configurations x
  * models, one matrix per value (NaN where a model was not scored); every

@@ -2,7 +2,7 @@
  * bench/config.c - names of configurations: option values, device slugs
  * and the canonical config_id.
  *
- * config_id is what groups records for normalisation (SPEC 3), so two runs
+ * config_id is what groups records for normalisation (docs/record-format.md), so two runs
  * of the same setup on the same machine must produce the same text, and
  * any difference that changes speed (threads, optimisation level,
  * precision, batch, runtime version) must change it.

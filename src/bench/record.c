@@ -76,7 +76,7 @@ static void write_host(frmi_buf *b, const frm_host *h)
 }
 
 /* The profile counted a whole call; records carry MACs and FLOPs per
- * sample (SPEC 6: at batch 1), memory per call. */
+ * sample (at batch 1, as docs/zoo.md counts them), memory per call. */
 static void fill_counts(frm_record *rec, const frm_profile *p, int64_t batch)
 {
     rec->macs = (double)p->macs / (double)batch;

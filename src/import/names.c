@@ -1,7 +1,7 @@
 /*
  * import/names.c - one name per model, whatever tool measured it.
  *
- * frm's names are timm's (SPEC 6).  Other tools spell the same networks
+ * frm's names are timm's (docs/zoo.md).  Other tools spell the same networks
  * their own way: torchvision's mobilenet_v2, a TFLite file
  * mobilenet_v2_1.0_224.tflite, timm's pretrained tags, AI Hub's mobile_vit.
  * The built-in table covers the paper's 13 models and the AI Hub folders of

@@ -1,6 +1,6 @@
 /*
  * onnx/count.c - MACs, FLOPs, parameters, weights and activation memory of
- * an inferred graph (SPEC section 4; rules in docs/profile.md).
+ * an inferred graph (rules in docs/profile.md).
  */
 #include "onnx/count.h"
 

@@ -18,7 +18,7 @@ typedef struct zoo_entry {
     zoo_build_fn build;
 } zoo_entry;
 
-/* SPEC 6: parameters (PyTorch convention) and MACs at batch 1. */
+/* The published counts (docs/zoo.md): parameters (PyTorch convention) and MACs at batch 1. */
 static const zoo_entry models[] = {
     { { "resnet18", "resnet", 224, 11689512, 1814073344 }, zoo_build_resnet18 },
     { { "resnet50", "resnet", 224, 25557032, 4089184256 }, zoo_build_resnet50 },
