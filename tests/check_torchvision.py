@@ -27,7 +27,7 @@ except ImportError as e:
     print(f"skipped: {e}")
     sys.exit(77)
 
-SPEC6 = {  # name: (params, MACs at batch 1)
+PUBLISHED = {  # name: (params, MACs at batch 1)
     "resnet18": (11689512, 1814073344),
     "resnet50": (25557032, 4089184256),
     "mobilenetv2_100": (3504872, 300774272),
@@ -74,24 +74,24 @@ def main():
         out = os.path.join(work, variant)
         subprocess.run([sys.executable, exporter, out] + args, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        paths = [os.path.join(out, name + ".onnx") for name in sorted(SPEC6)]
+        paths = [os.path.join(out, name + ".onnx") for name in sorted(PUBLISHED)]
         res = subprocess.run([frm, "profile", "--format", "csv"] + paths, check=True,
                              capture_output=True, text=True)
         for row in csv.DictReader(io.StringIO(res.stdout)):
             name, path = row["model"], row["file"]
-            spec_params, spec_macs = SPEC6[name]
+            published_params, published_macs = PUBLISHED[name]
             macs, params = int(row["macs"]), int(row["params"])
-            rel = abs(macs - spec_macs) / spec_macs
+            rel = abs(macs - published_macs) / published_macs
             oracle = onnx_param_count(path)
             problems = []
             if rel > 0.001:
-                problems.append(f"macs {macs} vs published {spec_macs} ({rel:.4%})")
+                problems.append(f"macs {macs} vs published {published_macs} ({rel:.4%})")
             if int(row["unknown_nodes"]):
                 problems.append(f"{row['unknown_nodes']} unknown nodes")
             if params != oracle:
                 problems.append(f"params {params} vs onnx count {oracle}")
-            if "unfused" in variant and params != spec_params:
-                problems.append(f"params {params} vs published {spec_params}")
+            if "unfused" in variant and params != published_params:
+                problems.append(f"params {params} vs published {published_params}")
             status = "FAIL " + "; ".join(problems) if problems else "ok"
             print(f"{variant:16} {name:22} macs {macs:>11} ({rel:.4%}) params {params:>9}  {status}")
             failures += bool(problems)

@@ -20,13 +20,13 @@
 
 /* The published counts, written out here rather than read from the registry, so a typo
  * in either is caught. */
-typedef struct spec_model {
+typedef struct published_model {
     const char *name;
     int resolution;
     uint64_t params, macs;
-} spec_model;
+} published_model;
 
-static const spec_model spec6[] = {
+static const published_model published[] = {
     { "resnet18", 224, 11689512, 1814073344 },
     { "resnet50", 224, 25557032, 4089184256 },
     { "mobilenetv2_100", 224, 3504872, 300774272 },
@@ -41,7 +41,7 @@ static const spec_model spec6[] = {
     { "levit_128s", 224, 7777058, 304660832 },
     { "mobilevit_s", 256, 5578632, 2000831488 },
 };
-#define N_SPEC (sizeof spec6 / sizeof spec6[0])
+#define N_PUBLISHED (sizeof published / sizeof published[0])
 
 static const char *model_path(const char *name, const char *tag)
 {
@@ -103,9 +103,9 @@ static void onnx_check(const char *path)
 }
 
 /* The whole acceptance for one model, at batch 1 and batch 4. */
-static void model_matches_spec(void **state)
+static void model_matches_published(void **state)
 {
-    const spec_model *m = *state;
+    const published_model *m = *state;
     const char *path = model_path(m->name, "b1");
     write_model(m->name, path, 1, 0);
 
@@ -185,20 +185,20 @@ static void same_seed_same_bytes(void **state)
     }
 }
 
-static void registry_matches_spec(void **state)
+static void registry_matches_published(void **state)
 {
     (void)state;
-    assert_int_equal(frm_zoo_count(), N_SPEC);
-    for (size_t i = 0; i < N_SPEC; i++) {
+    assert_int_equal(frm_zoo_count(), N_PUBLISHED);
+    for (size_t i = 0; i < N_PUBLISHED; i++) {
         const frm_zoo_info *m = frm_zoo_at(i);
         assert_non_null(m);
-        assert_string_equal(m->name, spec6[i].name);
-        assert_int_equal(m->resolution, spec6[i].resolution);
-        assert_int_equal(m->params, spec6[i].params);
-        assert_int_equal(m->macs, spec6[i].macs);
-        assert_ptr_equal(frm_zoo_find(spec6[i].name), m);
+        assert_string_equal(m->name, published[i].name);
+        assert_int_equal(m->resolution, published[i].resolution);
+        assert_int_equal(m->params, published[i].params);
+        assert_int_equal(m->macs, published[i].macs);
+        assert_ptr_equal(frm_zoo_find(published[i].name), m);
     }
-    assert_null(frm_zoo_at(N_SPEC));
+    assert_null(frm_zoo_at(N_PUBLISHED));
     assert_null(frm_zoo_find("resnet34"));
 }
 
@@ -328,12 +328,12 @@ static void terminated_leaves_no_temporary(void **state)
 
 int main(void)
 {
-    struct CMUnitTest tests[N_SPEC + 5];
+    struct CMUnitTest tests[N_PUBLISHED + 5];
     size_t n = 0;
-    tests[n++] = (struct CMUnitTest)cmocka_unit_test(registry_matches_spec);
-    for (size_t i = 0; i < N_SPEC; i++) {
-        tests[n] = (struct CMUnitTest)cmocka_unit_test_prestate(model_matches_spec, (void *)&spec6[i]);
-        tests[n++].name = spec6[i].name;
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(registry_matches_published);
+    for (size_t i = 0; i < N_PUBLISHED; i++) {
+        tests[n] = (struct CMUnitTest)cmocka_unit_test_prestate(model_matches_published, (void *)&published[i]);
+        tests[n++].name = published[i].name;
     }
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(same_seed_same_bytes);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(bad_requests);
