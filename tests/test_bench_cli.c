@@ -336,6 +336,37 @@ static void test_terminate_starts_nothing_more(void **state)
     free(models[0]);
 }
 
+/* A model with a fixed batch runs at it and is recorded at it; a --batch that contradicts it fails. */
+static void test_fixed_batch_recorded(void **state)
+{
+    (void)state;
+    frmi_onnx_builder *b = tu_model(17);
+    frmi_onnx_input(b, "x", T_FLOAT, 2, DIMS(4, 64), NULL);
+    float *w = frmi_onnx_initializer_f32_fill(b, "w", 2, DIMS(64, 64));
+    for (int64_t i = 0; w && i < 64 * 64; i++)
+        w[i] = (float)((i % 5) - 2) / 16.0f;
+    tu_node_named(b, "MatMul", "mm", "x w", "h");
+    tu_node(b, "Relu", "h", "y");
+    const char *model = tu_save(b, "fixed4.onnx");
+    const char *out = tu_path("fixed4.jsonl");
+    tu_run r = tu_frm(NULL, NULL, "bench", "--warmup", "1", "--runs", "3", "-o", out, model, NULL);
+    if (r.status != 0)
+        fail_msg("%s", r.err);
+    tu_run_free(&r);
+    json_t *rec = record_of(out, "fixed4");
+    assert_same(number_at(json_object_get(rec, "config"), "batch", NULL), 4);
+    assert_contains(json_string_value(json_object_get(rec, "config_id")), "/batch-4");
+    /* per sample: 4 x 64 x 64 MACs a call over 4 samples */
+    assert_same(number_at(rec, "macs", NULL), 64 * 64);
+    json_decref(rec);
+
+    const char *refused = tu_path("fixed4-refused.jsonl");
+    r = tu_frm(NULL, NULL, "bench", "--batch", "2", "--runs", "3", "-o", refused, model, NULL);
+    assert_int_equal(r.status, 1);
+    assert_contains(r.err, "input 'x' has a fixed batch of 4 (shape 4x64); --batch 2 contradicts it");
+    tu_run_free(&r);
+}
+
 static void test_usage_errors(void **state)
 {
     (void)state;
@@ -418,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_isolation_resnet50_then_squeezenet),
         cmocka_unit_test(test_interrupt_keeps_finished_records),
         cmocka_unit_test(test_terminate_starts_nothing_more),
+        cmocka_unit_test(test_fixed_batch_recorded),
         cmocka_unit_test(test_usage_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -317,6 +317,60 @@ static void conv_batch_symbolic(void **state)
     assert_contains(err.message, "batch");
 }
 
+/*
+ * Only the leading dim takes the batch: a fixed batch is kept (and
+ * recorded), a contradicting --batch is refused, and any other symbolic
+ * dim must be given.
+ */
+static void batch_and_symbolic_dims(void **state)
+{
+    (void)state;
+    frmi_onnx_builder *b = tu_model(17);
+    frmi_onnx_input(b, "x", T_FLOAT, INTS(4, 3, 8, 8), NULL);
+    weight(b, "w", INTS(4, 3, 3, 3));
+    tu_node_named(b, "Conv", "conv", "x w", "y");
+    tu_output(b, "y");
+    const char *fixed = tu_save(b, "conv_fixed4.onnx");
+    frm_profile_options opt = FRM_PROFILE_OPTIONS_INIT;
+    frm_profile *p = tu_profile_file(fixed, &opt);
+    /* batch 4 as the file says: Y [4,4,6,6] = 576 outputs of 27 MACs */
+    assert_int_equal(p->batch, 4);
+    assert_int_equal(p->macs, 576 * 27);
+    frm_profile_free(p);
+    frm_error err;
+    opt.batch = 2;
+    opt.batch_given = 1;
+    assert_int_equal(frm_profile_file(fixed, &opt, &p, &err), FRM_E_ARGUMENT);
+    assert_contains(err.message, "input 'x' has a fixed batch of 4 (shape 4x3x8x8); --batch 2 "
+                                 "contradicts it");
+    opt.batch = 4;
+    p = tu_profile_file(fixed, &opt);
+    assert_int_equal(p->batch, 4);
+    frm_profile_free(p);
+
+    b = tu_model(17);
+    frmi_onnx_input(b, "x", T_FLOAT, INTS(-1, 3, -1, -1),
+                    (const char *const[]){"N", NULL, "height", "width"});
+    weight(b, "w", INTS(4, 3, 3, 3));
+    tu_node_named(b, "Conv", "conv", "x w", "y");
+    tu_output(b, "y");
+    const char *open_hw = tu_save(b, "conv_open_hw.onnx");
+    opt = (frm_profile_options)FRM_PROFILE_OPTIONS_INIT;
+    assert_int_equal(frm_profile_file(open_hw, &opt, &p, &err), FRM_E_ARGUMENT);
+    assert_contains(err.message, "input 'x' has shape Nx3xheightxwidth: dimension 2 ('height') "
+                                 "is symbolic");
+    assert_contains(err.message, "--input x=");
+    /* given, it is used as given: [2,3,10,10] -> Y [2,4,8,8] */
+    frm_input_shape shape;
+    assert_int_equal(frm_input_shape_parse("x=2x3x10x10", &shape, &err), FRM_OK);
+    opt.inputs = &shape;
+    opt.n_inputs = 1;
+    p = tu_profile_file(open_hw, &opt);
+    assert_int_equal(p->batch, 2);
+    assert_int_equal(p->macs, 2 * 4 * 8 * 8 * 27);
+    frm_profile_free(p);
+}
+
 static void conv_input_override(void **state)
 {
     (void)state;
@@ -1306,6 +1360,7 @@ static void cli_json(void **state)
     assert_string_equal(json_string_value(object_get(o, "model")), "small");
     assert_string_equal(json_string_value(object_get(o, "file")), path);
     assert_int_equal(int_of(o, "opset"), 17);
+    assert_int_equal(int_of(o, "batch"), p->batch);
     assert_int_equal(int_of(o, "params"), p->params);
     assert_int_equal(int_of(o, "weights_bytes"), p->weights_bytes);
     assert_int_equal(int_of(o, "macs"), p->macs);
@@ -1512,6 +1567,7 @@ int main(void)
         cmocka_unit_test(conv_auto_pad),
         cmocka_unit_test(conv_1x1),
         cmocka_unit_test(conv_batch_symbolic),
+        cmocka_unit_test(batch_and_symbolic_dims),
         cmocka_unit_test(conv_input_override),
         cmocka_unit_test(conv_transpose),
         cmocka_unit_test(gemm_transposed),

@@ -49,14 +49,23 @@ typedef struct frm_input_shape {
  */
 frm_code frm_input_shape_parse(const char *text, frm_input_shape *out, frm_error *err);
 
+/*
+ * Input shapes: an override in `inputs` wins; otherwise a symbolic leading
+ * (batch) dimension takes `batch`, a fixed one stays, and any other
+ * symbolic dimension is FRM_E_ARGUMENT naming the input: frm never guesses
+ * a height or a sequence length.  With `batch_given` (the user asked for a
+ * batch), a fixed leading dimension that differs from `batch` is
+ * FRM_E_ARGUMENT too.
+ */
 typedef struct frm_profile_options {
-    int64_t batch;                  /* value of symbolic input dims; >= 1 */
+    int64_t batch;                  /* value of a symbolic leading dim; >= 1 */
     const frm_input_shape *inputs;  /* overrides, `n_inputs` of them */
     size_t n_inputs;
     int per_node;                   /* fill frm_profile.nodes */
+    int batch_given;                /* `batch` was asked for, not a default */
 } frm_profile_options;
 
-#define FRM_PROFILE_OPTIONS_INIT { 1, NULL, 0, 0 }
+#define FRM_PROFILE_OPTIONS_INIT { 1, NULL, 0, 0, 0 }
 
 /* Totals for one operator type ("Conv", or "com.microsoft:Attention"). */
 typedef struct frm_op_total {
@@ -104,6 +113,8 @@ typedef struct frm_profile {
     int partial;                    /* some node is in `unknown` */
     size_t n_nodes_total;           /* nodes in the graph */
 
+    int64_t batch;                  /* the leading dim of the first input of rank >= 1, as
+                                       analysed (1 when there is none): the batch that runs */
     size_t n_inputs, n_outputs;
     frm_tensor_shape *inputs;       /* graph inputs that are not initializers */
     frm_tensor_shape *outputs;

@@ -319,6 +319,10 @@ static frm_code make_input(frmi_backend_state *s, size_t i, frm_bench_input *in,
     }
     size_t count = 1;
     for (size_t d = 0; d < rank; d++) {
+        if (dims[d] < 0 && d > 0)
+            return frmi_fail(err, FRM_E_ARGUMENT, "input '%s': dimension %zu is symbolic and frm "
+                             "does not guess it; give the shape with --input %s=...",
+                             s->input_names[i], d, s->input_names[i]);
         if (dims[d] < 0)
             dims[d] = s->opt->batch;
         if (dims[d] == 0 || (size_t)dims[d] > SIZE_MAX / 16 / count)

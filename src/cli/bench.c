@@ -39,7 +39,10 @@ const char bench_usage[] =
     "  -t, --threads N         intra-op threads (default 0: every online core)\n"
     "      --opt LEVEL         graph optimisation: disable, basic, extended, all\n"
     "                          (default all)\n"
-    "  -b, --batch N           value of symbolic input dims (default 1)\n"
+    "  -b, --batch N           the batch: the value of a symbolic leading dim\n"
+    "                          (default 1); a model with a fixed batch keeps it,\n"
+    "                          and --batch must agree; other symbolic dims need\n"
+    "                          --input\n"
     "  -i, --input NAME=SHAPE  shape of input NAME, as 1x3x224x224 (repeatable)\n"
     "      --seed N            seed of the random input data (default 0)\n"
     "\n"
@@ -144,6 +147,7 @@ static int parse_args(int argc, char **argv, bench_args *a)
         case 'b':
             if ((rc = cli_parse_int("bench", "--batch", optarg, 1, 1 << 20, &v)) == CLI_OK)
                 o->batch = v;
+            a->plan.batch_given = 1;
             break;
         case 'i':
             if (o->n_inputs == CLI_MAX_INPUTS)

@@ -259,18 +259,23 @@ static int bench_one(const run_context *c, const char *path, progress *prog)
 
     frm_profile_options popt = FRM_PROFILE_OPTIONS_INIT;
     popt.batch = plan->opt.batch;
+    popt.batch_given = plan->batch_given;
     popt.inputs = plan->opt.inputs;
     popt.n_inputs = plan->opt.n_inputs;
     frm_profile *profile = NULL;
     frm_error err;
     frm_measurement m;
     int ok = 0;
+    /* what runs, and is recorded, is the model's batch: a fixed one, or --batch for a symbolic one */
+    cli_bench_plan run = *plan;
     if (frm_profile_file(path, &popt, &profile, &err) != FRM_OK)
         snprintf(why, sizeof why, "cannot count the model's operations: %s", err.message);
     else if (frmi_file_sha256(path, sha, &err) != FRM_OK)
         snprintf(why, sizeof why, "%s", err.message);
-    else
-        ok = (plan->isolate ? measure_isolated : measure_here)(plan, path, prog, &m, why, sizeof why) == 0;
+    else {
+        run.opt.batch = profile->batch;
+        ok = (run.isolate ? measure_isolated : measure_here)(&run, path, prog, &m, why, sizeof why) == 0;
+    }
     clear_progress(prog);
     if (ok)
         energy_notice(plan, &m);
@@ -283,7 +288,7 @@ static int bench_one(const run_context *c, const char *path, progress *prog)
         .profile = profile,
         .m = ok ? &m : NULL,
         .error = ok ? NULL : why,
-        .opt = &plan->opt,
+        .opt = &run.opt,
         .device = c->device,
         .tier = plan->tier,
         .host = c->host,

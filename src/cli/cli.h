@@ -134,6 +134,7 @@ typedef struct cli_bench_plan {
     int isolate;                 /* a fresh worker process per model */
     double timeout_s;            /* per model, isolated only; 0: none */
     const char *label;           /* shown in progress lines; may be NULL */
+    int batch_given;             /* --batch was given: a model's fixed batch must agree */
 } cli_bench_plan;
 
 void cli_bench_plan_init(cli_bench_plan *p);

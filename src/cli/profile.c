@@ -35,7 +35,10 @@ const char profile_usage[] =
     "Options:\n"
     "  -i, --input NAME=SHAPE  shape of graph input NAME, as 1x3x224x224\n"
     "                          (repeatable); overrides the model's own\n"
-    "  -b, --batch N           value of symbolic input dims (default 1)\n"
+    "  -b, --batch N           the batch: the value of a symbolic leading dim\n"
+    "                          (default 1); a model with a fixed batch keeps it,\n"
+    "                          and --batch must agree; other symbolic dims need\n"
+    "                          --input\n"
     "      --per-node          add every node: its output shape and counts (JSON,\n"
     "                          CSV) or the heaviest nodes and per-op totals (table)\n"
     "      --top N             nodes the table shows with --per-node (default 15,\n"
@@ -81,13 +84,12 @@ static int parse_args(int argc, char **argv, profile_args *a)
             break;
         }
         case 'b': {
-            char *end;
-            errno = 0;
-            long long v = strtoll(optarg, &end, 10);
-            if (errno || *end || end == optarg || v < 1 || v > 1 << 20)
-                return cli_usage_error("profile", "--batch '%s': expected a whole number from 1 to %d",
-                                       optarg, 1 << 20);
+            long long v;
+            int rc = cli_parse_int("profile", "--batch", optarg, 1, 1 << 20, &v);
+            if (rc != CLI_OK)
+                return rc;
             a->opts.batch = v;
+            a->opts.batch_given = 1;
             break;
         }
         case OPT_PER_NODE:
@@ -294,6 +296,7 @@ static void json_profile(frmi_jsonw *w, const frm_profile *p)
     frmi_jsonw_key(w, "file");
     frmi_jsonw_string(w, p->file);
     json_u64(w, "opset", (uint64_t)p->opset);
+    json_u64(w, "batch", (uint64_t)p->batch);
     json_u64(w, "params", p->params);
     json_u64(w, "weights_bytes", p->weights_bytes);
     json_u64(w, "macs", p->macs);

@@ -387,22 +387,53 @@ static const frm_input_shape *find_override(const frm_profile_options *opt, cons
     return NULL;
 }
 
-static void shape_from_type(frmi_value *v, const Onnx__TypeProto *tp, int64_t symbolic)
+/*
+ * The declared shape of an input, its symbolic leading dim set to `batch`.
+ * Returns the index of the first other symbolic dim (its name in *param,
+ * "" when unnamed), or -1 when there is none.
+ */
+static int shape_from_type(frmi_value *v, const Onnx__TypeProto *tp, int64_t batch,
+                           const char **param)
 {
     if (!tp || tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !tp->tensor_type)
-        return;
+        return -1;
     const Onnx__TypeProto__Tensor *tt = tp->tensor_type;
     if (tt->has_elem_type)
         v->elem_type = tt->elem_type;
     if (!tt->shape || tt->shape->n_dim > FRMI_MAX_RANK)
-        return;
+        return -1;
     v->rank = (int)tt->shape->n_dim;
+    int unresolved = -1;
     for (int i = 0; i < v->rank; i++) {
         const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[i];
-        if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE && d->dim_value >= 0)
+        if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE && d->dim_value >= 0) {
             v->dims[i] = d->dim_value;
+        } else {
+            v->dims[i] = batch;
+            if (i > 0 && unresolved < 0) {
+                unresolved = i;
+                *param = d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM &&
+                                 d->dim_param ? d->dim_param : "";
+            }
+        }
+    }
+    return unresolved;
+}
+
+/* "1x3xHxW" of a declared shape, symbolic dims by name ("?" unnamed). */
+static void declared_shape(const Onnx__TypeProto *tp, char *out, size_t size)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    const Onnx__TensorShapeProto *s = tp->tensor_type->shape;
+    for (size_t i = 0; i < s->n_dim && n + 1 < size; i++) {
+        const Onnx__TensorShapeProto__Dimension *d = s->dim[i];
+        if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE)
+            n += (size_t)snprintf(out + n, size - n, "%s%lld", i ? "x" : "", (long long)d->dim_value);
         else
-            v->dims[i] = symbolic;
+            n += (size_t)snprintf(out + n, size - n, "%s%s", i ? "x" : "",
+                                  d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM &&
+                                          d->dim_param && *d->dim_param ? d->dim_param : "?");
     }
 }
 
@@ -424,11 +455,31 @@ static frm_code add_inputs(build *b, const Onnx__GraphProto *gp, const frm_profi
         if (v->is_input)
             return frmi_fail(b->err, FRM_E_MODEL, "%s: two graph inputs are named '%s'", b->file, in->name);
         v->is_input = 1;
-        shape_from_type(v, in->type, g->batch);
+        const char *param = NULL;
+        int unresolved = shape_from_type(v, in->type, g->batch, &param);
         const frm_input_shape *o = find_override(opt, in->name);
         if (o) {
             v->rank = (int)o->rank;
             memcpy(v->dims, o->dims, o->rank * sizeof o->dims[0]);
+            continue;
+        }
+        char shape[256];
+        if (unresolved >= 0) {
+            declared_shape(in->type, shape, sizeof shape);
+            return frmi_fail(b->err, FRM_E_ARGUMENT, "%s: input '%s' has shape %s: dimension %d "
+                             "('%s') is symbolic and frm does not guess it; give the shape with "
+                             "--input %s=...", b->file, in->name, shape, unresolved,
+                             *param ? param : "?", in->name);
+        }
+        const Onnx__TensorShapeProto__Dimension *lead =
+            v->rank > 0 && in->type->tensor_type->shape ? in->type->tensor_type->shape->dim[0] : NULL;
+        if (opt->batch_given && lead &&
+            lead->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE &&
+            lead->dim_value != opt->batch) {
+            declared_shape(in->type, shape, sizeof shape);
+            return frmi_fail(b->err, FRM_E_ARGUMENT, "%s: input '%s' has a fixed batch of %lld "
+                             "(shape %s); --batch %lld contradicts it", b->file, in->name,
+                             (long long)lead->dim_value, shape, (long long)opt->batch);
         }
     }
     for (size_t i = 0; i < opt->n_inputs; i++) {

@@ -135,6 +135,12 @@ static frm_code fill(profile_box *box, frmi_graph *g, const frmi_counts *c,
                 copy_shape(box, &p->inputs[p->n_inputs++], &g->values[v], &oom);
                 break;
             }
+    p->batch = 1;
+    for (size_t i = 0; i < p->n_inputs; i++)
+        if (p->inputs[i].rank >= 1 && p->inputs[i].dims[0] > 0) {
+            p->batch = p->inputs[i].dims[0];
+            break;
+        }
     for (size_t i = 0; i < gp->n_output; i++)
         for (size_t v = 0; v < g->n_values; v++)
             if (g->values[v].is_output && strcmp(g->values[v].name, gp->output[i]->name) == 0 &&
