@@ -1,5 +1,5 @@
 /*
- * bench/analyze_scale.c - `frm analyze` on synthetic datasets of growing
+ * benchmarks/analyze_scale.c - `frm analyze` on synthetic datasets of growing
  * size, up to 2,000 configurations x 1,000 models.
  *
  * The datasets are SYNTHETIC (every record says "source":

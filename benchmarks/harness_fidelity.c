@@ -1,5 +1,5 @@
 /*
- * bench/harness_fidelity.c - does frm's harness measure what a plain ONNX
+ * benchmarks/harness_fidelity.c - does frm's harness measure what a plain ONNX
  * Runtime program would?  frm_bench_measure (in this process, energy off)
  * against a minimal loop written directly on ONNX Runtime's C API, on the
  * same zoo model with the same settings:

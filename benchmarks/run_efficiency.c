@@ -1,5 +1,5 @@
 /*
- * bench/run_efficiency.c - how much of `frm run --quick` is spent measuring.
+ * benchmarks/run_efficiency.c - how much of `frm run --quick` is spent measuring.
  *
  * Runs the frm binary as a child, `frm run --quick --out TMPDIR` (all 13
  * zoo models, or MODELS), timing its wall clock and each line it writes to

@@ -1,5 +1,5 @@
 /*
- * bench/analysis_scale.c - cost of all pairwise Spearman correlations
+ * benchmarks/analysis_scale.c - cost of all pairwise Spearman correlations
  * between the rows of a table, against the naive pairwise loop.
  *
  * The cross-platform analysis correlates every pair of configurations

@@ -1,5 +1,5 @@
 /*
- * bench/isolation.c - what measuring each model in its own process costs.
+ * benchmarks/isolation.c - what measuring each model in its own process costs.
  *
  * `frm bench` measures every model in a freshly exec'd worker by default,
  * because a process's peak RSS never goes down; `--no-isolate` measures

@@ -1,5 +1,5 @@
 /*
- * bench/predict_scale.c - frm predict on SYNTHETIC datasets (every record
+ * benchmarks/predict_scale.c - frm predict on SYNTHETIC datasets (every record
  * says "source": "synthetic:bench"), in one process.
  *
  * The dataset: ln latency = a_c + b_m + s_c g_m + noise, configurations

@@ -1,5 +1,5 @@
 /*
- * bench/seeded_random.h - the seeded generator the synthetic datasets of
+ * benchmarks/seeded_random.h - the seeded generator the synthetic datasets of
  * the benchmarks share: splitmix64, small and the same on every platform,
  * so a seed always gives the same dataset.
  */

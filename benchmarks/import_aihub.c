@@ -1,5 +1,5 @@
 /*
- * bench/import_aihub.c - `frm import aihub` on the three AI Hub releases of
+ * benchmarks/import_aihub.c - `frm import aihub` on the three AI Hub releases of
  * the shared data, against parsing the same YAML files with libyaml alone,
  * in one process.
  *

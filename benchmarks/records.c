@@ -1,5 +1,5 @@
 /*
- * bench/records.c - cost of reading records, against bare JSON parsing.
+ * benchmarks/records.c - cost of reading records, against bare JSON parsing.
  *
  * Writes a synthetic dataset (labelled synthetic: configurations "syn-N",
  * models "model-N") to a temporary file, then times in one process:

@@ -1,5 +1,5 @@
 /*
- * bench/zoo.c - how long `frm zoo` takes to write all 13 models, against
+ * benchmarks/zoo.c - how long `frm zoo` takes to write all 13 models, against
  * the floor of writing the same number of bytes with plain fwrite in the
  * same process (both into a temporary folder, both flushed to the page
  * cache only).

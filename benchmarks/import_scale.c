@@ -1,5 +1,5 @@
 /*
- * bench/import_scale.c - importing timm tables against reading the same
+ * benchmarks/import_scale.c - importing timm tables against reading the same
  * records back, in one process.
  *
  * For each size of the ladder it writes a SYNTHETIC timm table (one

@@ -1,5 +1,5 @@
 /*
- * bench/profile.c - how fast `frm profile` reads a large model, and how much
+ * benchmarks/profile.c - how fast `frm profile` reads a large model, and how much
  * memory it needs, against references measured in the same run:
  *
  *   read      read() of the whole file into memory: the I/O floor
