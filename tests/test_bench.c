@@ -251,6 +251,15 @@ static void test_config_id(void **state)
     assert_int_equal(frm_graph_opt_parse("max", &level, &err), FRM_E_ARGUMENT);
     assert_contains(err.message, "'max'");
     assert_string_equal(frm_stop_name(FRM_STOP_TARGET_CI), "target-ci");
+
+    /* 0 threads is every online core, as getconf counts them */
+    assert_int_equal(frm_threads_resolved(3), 3);
+    FILE *p = popen("getconf _NPROCESSORS_ONLN", "r");
+    int cores = 0;
+    assert_non_null(p);
+    assert_int_equal(fscanf(p, "%d", &cores), 1);
+    pclose(p);
+    assert_int_equal(frm_threads_resolved(0), cores);
 }
 
 static void test_accuracy_tables(void **state)

@@ -133,6 +133,13 @@ frm_code frm_bench_measure(const char *path, const frm_bench_options *opt,
  */
 void frm_device_slug(const char *name, char *out, size_t size);
 
+/*
+ * The intra-op threads a request for `requested` runs with: itself when
+ * positive, else (0, frm's default) every online core (1 when that cannot
+ * be read).  The one rule config ids, records and the runtime share.
+ */
+int frm_threads_resolved(int requested);
+
 /* What a configuration is made of; every member is required. */
 typedef struct frm_config_desc {
     const char *device;

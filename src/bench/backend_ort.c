@@ -185,8 +185,7 @@ static frm_code ort_open_runtime(const frm_bench_options *opt, frmi_backend_stat
     s->opt = opt;
     s->provider = strcmp(provider, "cuda") == 0 ? "cuda" : "cpu";
     snprintf(s->version, sizeof s->version, "%s", base->GetVersionString());
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    s->threads = opt->threads > 0 ? opt->threads : (cores > 0 ? (int)cores : 1);
+    s->threads = frm_threads_resolved(opt->threads);
 
     /* Warnings (such as unused initializers) would interleave with frm's
      * own output; errors still reach the frm_error. */

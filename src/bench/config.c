@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "frm/bench.h"
 #include "util/error.h"
@@ -33,6 +34,14 @@ frm_code frm_graph_opt_parse(const char *name, frm_graph_opt *out, frm_error *er
     return frmi_fail(err, FRM_E_ARGUMENT,
                      "unknown graph optimisation level '%s' (expected disable, basic, extended or all)",
                      name ? name : "");
+}
+
+int frm_threads_resolved(int requested)
+{
+    if (requested > 0)
+        return requested;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores > 0 ? (int)cores : 1;
 }
 
 const char *frm_stop_name(frm_stop stop)

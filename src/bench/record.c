@@ -121,8 +121,7 @@ frm_code frm_bench_record_append(FILE *out, const frm_bench_outcome *o, frm_erro
         return frmi_fail(err, FRM_E_ARGUMENT, "frm_bench_record_append: incomplete outcome");
     const frm_measurement *m = o->m;
     const char *provider = m ? m->provider : (o->opt->provider ? o->opt->provider : "cpu");
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int threads = m ? m->threads : o->opt->threads > 0 ? o->opt->threads : (cores > 0 ? (int)cores : 1);
+    int threads = m ? m->threads : frm_threads_resolved(o->opt->threads);
     int elem = m && m->n_inputs ? m->inputs[0].elem_type
                : o->profile && o->profile->n_inputs ? o->profile->inputs[0].elem_type : 1;
     const char *precision = precision_of(elem);

@@ -360,9 +360,7 @@ static int report(const char *results, const char *const *config_ids)
 static void config_id_of(const run_config *rc, const char *device, const char *version, char *out,
                          size_t size)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    frm_config_desc d = {device, "onnxruntime", version, "cpu",
-                         rc->threads > 0 ? rc->threads : (cores > 0 ? (int)cores : 1),
+    frm_config_desc d = {device, "onnxruntime", version, "cpu", frm_threads_resolved(rc->threads),
                          frm_graph_opt_name(rc->opt), "fp32", 1};
     if (frm_config_id(&d, out, size, NULL) != FRM_OK)
         out[0] = '\0';
